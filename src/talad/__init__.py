@@ -1,0 +1,1 @@
+"""Talad (ตลาด): order management for Thai online sellers."""

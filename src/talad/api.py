@@ -1,0 +1,134 @@
+"""The HTTP API under /api/v1/ (DESIGN.md §9): token auth, one error shape, every router.
+
+Errors are always `{"error": {"code", "message", "fields"}}`. Domain errors carry their own
+code and status; anything unexpected is logged and answered with a plain 500 body that
+reveals nothing.
+"""
+
+import json
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import BaseRenderer
+from ninja.security import HttpBearer
+
+from talad.errors import TaladError
+from talad.shops.actors import Actor
+from talad.shops.scoping import UnscopedQuery
+from talad.shops.services import authenticate_token
+
+log = logging.getLogger(__name__)
+
+
+class ThaiJSONRenderer(BaseRenderer):
+    """JSON with Thai left readable (no \\u0e.. escapes)."""
+
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer tld_…` → request.shop and request.actor from the token."""
+
+    def authenticate(self, request, token):
+        api_token = authenticate_token(token)
+        if api_token is None:
+            return None
+        request.shop = api_token.shop
+        request.actor = Actor.for_token(api_token)
+        return api_token
+
+
+api = NinjaAPI(
+    title="Talad API",
+    version="1",
+    description="Orders, stock, shipping and accounting for Thai online shops.",
+    auth=TokenAuth(),
+    renderer=ThaiJSONRenderer(),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api-v1",
+)
+
+
+def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
+
+
+@api.exception_handler(TaladError)
+def _domain_error(request, exc: TaladError):
+    return api.create_response(
+        request, error_body(exc.code, exc.message, exc.fields, **exc.extra), status=exc.status
+    )
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    fields = {}
+    for err in exc.errors:
+        fields.setdefault(_field_path(err.get("loc", ())), err.get("msg", "invalid"))
+    return api.create_response(
+        request, error_body("validation_error", "ข้อมูลไม่ถูกต้อง", fields), status=422
+    )
+
+
+def _field_path(loc) -> str:
+    """('body', 'payload', 'variants', 0, 'sku') → 'variants[0].sku'."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] == "payload":
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(
+        request, error_body("unauthenticated", "ต้องใช้ API token ที่ถูกต้อง"), status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    code = "bad_request" if exc.status_code == 400 else f"http_{exc.status_code}"
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, error_body("not_found", "ไม่พบข้อมูล"), status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return api.create_response(
+        request, error_body("body_too_large", "ข้อมูลที่ส่งมามีขนาดใหญ่เกินไป"), status=413
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    level = log.error if not isinstance(exc, UnscopedQuery) else log.critical
+    level("unexpected error in %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, error_body("server_error", "เกิดข้อผิดพลาดในระบบ"), status=500)
+
+
+def _mount_routers() -> None:
+    from talad.catalog.api import router as catalog_router
+    from talad.inventory.api import router as inventory_router
+
+    api.add_router("/products", catalog_router)
+    api.add_router("/stock", inventory_router)
+
+
+_mount_routers()

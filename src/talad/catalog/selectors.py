@@ -1,0 +1,36 @@
+"""Reads for the catalog."""
+
+from talad.catalog.models import Product, Variant
+from talad.errors import NotFound
+from talad.shops.models import Shop
+
+
+def product_by_id(*, shop: Shop, product_id: int) -> Product:
+    product = (
+        Product.objects.for_shop(shop)
+        .prefetch_related("variants__components__component")
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound("product not found")
+    return product
+
+
+def products_page(*, shop: Shop, after_id: int | None, limit: int) -> list[Product]:
+    """Keyset page of products, newest first (ids only go up)."""
+    qs = (
+        Product.objects.for_shop(shop)
+        .prefetch_related("variants__components__component")
+        .order_by("-pk")
+    )
+    if after_id is not None:
+        qs = qs.filter(pk__lt=after_id)
+    return list(qs[:limit])
+
+
+def variant_by_sku(*, shop: Shop, sku: str) -> Variant:
+    variant = Variant.objects.for_shop(shop).select_related("product").filter(sku=sku).first()
+    if variant is None:
+        raise NotFound(f"SKU '{sku}' not found", fields={"sku": "unknown_sku"})
+    return variant

@@ -1,0 +1,121 @@
+"""/api/v1/stock — levels, receive / adjust / count, and the ledger."""
+
+from datetime import datetime
+
+from ninja import Router, Schema
+from pydantic import Field
+
+from talad.api_types import Count, Limit, Money, Quantity, Sku
+from talad.inventory import selectors, services
+from talad.inventory.models import MovementKind
+from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
+from talad.shops.permissions import require
+
+router = Router(tags=["stock"])
+
+
+class StockRowOut(Schema):
+    sku: str
+    warehouse: str
+    on_hand: int
+    reserved: int
+    available: int
+    is_bundle: bool
+
+
+class ReceiveIn(Schema):
+    sku: Sku
+    quantity: Quantity
+    unit_cost: Money
+    reason: str = Field("", max_length=255)
+
+
+class AdjustIn(Schema):
+    sku: Sku
+    quantity_delta: int = Field(strict=True, ge=-1_000_000, le=1_000_000)
+    reason: str = Field(min_length=1, max_length=255)
+
+
+class CountIn(Schema):
+    sku: Sku
+    counted: Count
+
+
+class MovementOut(Schema):
+    id: int
+    sku: str
+    warehouse: str
+    kind: str
+    on_hand_delta: int
+    reserved_delta: int
+    damaged_delta: int
+    unit_cost: str | None
+    reason: str
+    reference: str
+    actor: str
+    created_at: datetime
+
+
+class MovementPage(Schema):
+    items: list[MovementOut]
+    next_cursor: str | None
+
+
+def _level_out(shop, sku: str) -> list[dict]:
+    return [row.__dict__ for row in selectors.stock_rows(shop=shop, sku=sku)]
+
+
+@router.get("", response=list[StockRowOut])
+def stock_levels(request, sku: str | None = None):
+    require(request.actor, "view_stock")
+    return _level_out(request.shop, sku)
+
+
+@router.post("/receive", response=list[StockRowOut])
+def receive(request, payload: ReceiveIn):
+    services.receive_stock(shop=request.shop, by=request.actor, **payload.model_dump())
+    return _level_out(request.shop, payload.sku)
+
+
+@router.post("/adjust", response=list[StockRowOut])
+def adjust(request, payload: AdjustIn):
+    services.adjust_stock(shop=request.shop, by=request.actor, **payload.model_dump())
+    return _level_out(request.shop, payload.sku)
+
+
+@router.post("/count", response=list[StockRowOut])
+def count(request, payload: CountIn):
+    services.count_stock(shop=request.shop, by=request.actor, **payload.model_dump())
+    return _level_out(request.shop, payload.sku)
+
+
+@router.get("/movements", response=MovementPage)
+def movements(
+    request,
+    sku: str | None = None,
+    kind: MovementKind | None = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    require(request.actor, "view_stock")
+    rows = selectors.movements_page(
+        shop=request.shop, sku=sku, kind=kind, before_id=decode_cursor(cursor), limit=limit
+    )
+    items = [
+        {
+            "id": m.pk,
+            "sku": m.variant.sku,
+            "warehouse": m.warehouse.code,
+            "kind": m.kind,
+            "on_hand_delta": m.on_hand_delta,
+            "reserved_delta": m.reserved_delta,
+            "damaged_delta": m.damaged_delta,
+            "unit_cost": None if m.unit_cost is None else f"{m.unit_cost:.2f}",
+            "reason": m.reason,
+            "reference": m.reference,
+            "actor": m.actor,
+            "created_at": m.created_at,
+        }
+        for m in rows
+    ]
+    return {"items": items, "next_cursor": next_cursor(rows, limit)}

@@ -1,0 +1,116 @@
+"""Reads for stock: levels, available-to-sell, the ledger, low stock."""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Coalesce
+
+from talad.catalog.models import Variant
+from talad.errors import NotFound
+from talad.inventory.models import StockLevel, StockMovement, Warehouse
+from talad.shops.models import Shop
+
+
+@dataclass(frozen=True)
+class StockRow:
+    sku: str
+    warehouse: str
+    on_hand: int
+    reserved: int
+    available: int
+    is_bundle: bool = False
+
+
+def stock_rows(*, shop: Shop, sku: str | None = None) -> list[StockRow]:
+    """One row per SKU and warehouse. A bundle's row is what its components allow."""
+    variants = Variant.objects.for_shop(shop).order_by("sku")
+    if sku is not None:
+        variants = variants.filter(sku=sku)
+    variants = list(variants.prefetch_related("components__component"))
+    if sku is not None and not variants:
+        raise NotFound(f"SKU '{sku}' not found", fields={"sku": "unknown_sku"})
+    plain_ids = {v.pk for v in variants if not v.is_bundle}
+    plain_ids |= {c.component_id for v in variants if v.is_bundle for c in v.components.all()}
+    levels = (
+        StockLevel.objects.for_shop(shop)
+        .filter(variant_id__in=plain_ids)
+        .select_related("warehouse")
+        .order_by("warehouse__code")
+    )
+    by_variant: dict[int, list[StockLevel]] = {}
+    for level in levels:
+        by_variant.setdefault(level.variant_id, []).append(level)
+    rows = []
+    for variant in variants:
+        if variant.is_bundle:
+            rows.extend(_bundle_rows(variant, by_variant))
+        else:
+            levels_of_variant = by_variant.get(variant.pk) or [_empty_level(shop)]
+            rows.extend(
+                StockRow(variant.sku, lv.warehouse.code, lv.on_hand, lv.reserved, lv.available)
+                for lv in levels_of_variant
+            )
+    return rows
+
+
+def _empty_level(shop: Shop) -> StockLevel:
+    """A variant never stocked still has a row: zero in the default warehouse."""
+    return StockLevel(warehouse=Warehouse.objects.for_shop(shop).get(is_default=True))
+
+
+def _bundle_rows(bundle: Variant, by_variant: dict[int, list[StockLevel]]) -> list[StockRow]:
+    per_warehouse: dict[str, tuple[int, int]] = {}
+    components = list(bundle.components.all())
+    for component in components:
+        for lv in by_variant.get(component.component_id, []):
+            on_hand, available = per_warehouse.get(lv.warehouse.code, (None, None))
+            sets_on_hand = lv.on_hand // component.quantity
+            sets_available = max(lv.available, 0) // component.quantity
+            per_warehouse[lv.warehouse.code] = (
+                sets_on_hand if on_hand is None else min(on_hand, sets_on_hand),
+                sets_available if available is None else min(available, sets_available),
+            )
+    return [
+        StockRow(bundle.sku, code, on_hand, 0, available, is_bundle=True)
+        for code, (on_hand, available) in sorted(per_warehouse.items())
+    ]
+
+
+def available_to_sell(*, shop: Shop, variant: Variant) -> int:
+    """Available over all warehouses (for a bundle: how many complete sets)."""
+    return sum(row.available for row in stock_rows(shop=shop, sku=variant.sku))
+
+
+def movements_page(
+    *,
+    shop: Shop,
+    sku: str | None = None,
+    kind: str | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[StockMovement]:
+    """The ledger, newest first, keyset-paginated on id."""
+    qs = StockMovement.objects.for_shop(shop).select_related("variant", "warehouse").order_by("-id")
+    if sku is not None:
+        qs = qs.filter(variant__sku=sku)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if before_id is not None:
+        qs = qs.filter(id__lt=before_id)
+    return list(qs[:limit])
+
+
+def low_stock(*, shop: Shop) -> list[Variant]:
+    """Active plain variants whose available (all warehouses) is at or below their threshold."""
+    return list(
+        Variant.objects.for_shop(shop)
+        .filter(active=True, is_bundle=False)
+        .annotate(
+            on_hand_total=Coalesce(Sum("stock_levels__on_hand"), Value(0)),
+            reserved_total=Coalesce(Sum("stock_levels__reserved"), Value(0)),
+        )
+        .annotate(available_total=F("on_hand_total") - F("reserved_total"))
+        .filter(available_total__lte=F("low_stock_threshold"))
+        .select_related("product")
+        .order_by("available_total", "sku")
+    )

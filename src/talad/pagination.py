@@ -1,0 +1,31 @@
+"""Keyset (cursor) pagination for API lists: never OFFSET (DESIGN.md §9)."""
+
+import base64
+import binascii
+
+from talad.errors import TaladError
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    """The id the next page starts below, or None for the first page."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, value = raw.split(":", 1)
+        if kind != "id" or not value.isdigit():
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise TaladError("cursor ไม่ถูกต้อง", fields={"cursor": "invalid"}) from None
+
+
+def next_cursor(rows: list, limit: int) -> str | None:
+    return encode_cursor(rows[-1].pk) if len(rows) == limit else None

@@ -1,0 +1,31 @@
+"""What each role may do (DESIGN.md §3). Views and API handlers ask here; they never list roles."""
+
+from django.utils.translation import gettext as _
+
+from talad.errors import PermissionDenied
+from talad.shops.models import Role
+
+_ALL = frozenset(Role.values)
+_OPERATIONS = frozenset({Role.OWNER, Role.ADMIN, Role.STAFF})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "view_catalog": _ALL,
+    "manage_catalog": _OPERATIONS,
+    "view_stock": _ALL,
+    "change_stock": _OPERATIONS,
+    "manage_members": frozenset({Role.OWNER}),
+    "manage_tokens": frozenset({Role.OWNER, Role.ADMIN}),
+}
+
+
+def can(role: str, capability: str) -> bool:
+    return role in CAPABILITIES[capability]
+
+
+def require(actor, capability: str) -> None:
+    """Refuse an action the actor's role does not allow."""
+    if not can(actor.role, capability):
+        raise PermissionDenied(
+            _("สิทธิ์ %(role)s ทำรายการนี้ไม่ได้ (%(capability)s)")
+            % {"role": actor.role, "capability": capability}
+        )

@@ -1,0 +1,7 @@
+"""Events that travel upward without an import cycle (DESIGN.md §2)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that creates a shop; receivers set up their app's rows
+# (the inventory app creates the default warehouse).
+shop_created = Signal()  # kwargs: shop

@@ -1,0 +1,27 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from talad.inventory.checks import stock_violations
+from talad.shops.models import Shop
+
+
+class Command(BaseCommand):
+    help = "Check every invariant; print each violation and exit 1 if there is any."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--shop", help="only this shop (slug)")
+
+    def handle(self, *args, **opts):
+        shop = None
+        if opts.get("shop"):
+            shop = Shop.objects.filter(slug=opts["shop"]).first()
+            if shop is None:
+                raise CommandError(f"no shop with slug '{opts['shop']}'")
+        problems = stock_violations(shop)
+        for problem in problems:
+            self.stdout.write(f"VIOLATION {problem}")
+        if problems:
+            self.stdout.write(f"{len(problems)} violation(s)")
+            sys.exit(1)
+        self.stdout.write("ok: ledger equals levels; no oversold stock")
