@@ -82,9 +82,12 @@ class Response:
 
 
 class TaladServer:
-    """A `talad serve` process on a fresh TALAD_HOME with its own SQLite file."""
+    """A `talad serve` process on a fresh TALAD_HOME.
 
-    def __init__(self, home: Path, *, workers: int = 2, threads: int = 8):
+    With no `database_url` it uses SQLite in that TALAD_HOME, as a default install does.
+    """
+
+    def __init__(self, home: Path, *, workers: int = 2, threads: int = 8, database_url: str = ""):
         self.home = home
         self.port = free_port()
         self.workers = workers
@@ -94,7 +97,7 @@ class TaladServer:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "talad.settings",
             "TALAD_HOME": str(home),
-            "TALAD_DATABASE_URL": "",  # empty: SQLite in TALAD_HOME
+            "TALAD_DATABASE_URL": database_url,  # empty: SQLite in TALAD_HOME
             "TALAD_TESTING": "1",
         }
         self.env.pop("TALAD_SECRET_KEY", None)

@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
 
@@ -45,12 +46,50 @@ class TokenAuth(HttpBearer):
         return api_token
 
 
+class StrictJSONParser(Parser):
+    """A JSON object as sent, refusing what no text column can store: a NUL character
+    (PostgreSQL rejects it deep in a write, which would otherwise surface as a 500)."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError):
+            raise TaladError("ข้อมูลไม่ใช่ JSON ที่ถูกต้อง", fields={"body": "invalid_json"}) from None
+        if not isinstance(data, dict):
+            raise TaladError("ข้อมูลต้องเป็น JSON object", fields={"body": "not_an_object"})
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise TaladError("ข้อมูลมีอักขระ NUL", fields={key: "nul_character"})
+        return super().parse_querydict(data, list_fields, request)
+
+
+def _refuse_nul(data) -> None:
+    """Walk the parsed body (without recursion: it may be deeply nested) for NUL characters."""
+    stack = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and "\x00" in value:
+            raise TaladError("ข้อมูลมีอักขระ NUL", fields={path or "body": "nul_character"})
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    raise TaladError("ข้อมูลมีอักขระ NUL", fields={path or "body": "nul_character"})
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+
+
 api = NinjaAPI(
     title="Talad API",
     version="1",
     description="Orders, stock, shipping and accounting for Thai online shops.",
     auth=TokenAuth(),
     renderer=ThaiJSONRenderer(),
+    parser=StrictJSONParser(),
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api-v1",
@@ -83,7 +122,7 @@ def _field_path(loc) -> str:
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
-    if len(parts) > 1 and parts[0] == "payload":
+    if parts and parts[0] == "payload":
         parts = parts[1:]
     path = ""
     for part in parts:
@@ -100,6 +139,8 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, TaladError):  # ninja wraps every body-parsing failure
+        return _domain_error(request, exc.__cause__)
     code = "bad_request" if exc.status_code == 400 else f"http_{exc.status_code}"
     return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
@@ -126,9 +167,11 @@ def _unexpected(request, exc):
 def _mount_routers() -> None:
     from talad.catalog.api import router as catalog_router
     from talad.inventory.api import router as inventory_router
+    from talad.orders.api import router as orders_router
 
     api.add_router("/products", catalog_router)
     api.add_router("/stock", inventory_router)
+    api.add_router("/orders", orders_router)
 
 
 _mount_routers()

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "talad.shops",
     "talad.catalog",
     "talad.inventory",
+    "talad.orders",
+    "talad.payments",
+    "talad.shipping",
     "talad.web",
 ]
 

@@ -1,6 +1,6 @@
 """/api/v1/products — thin handlers: parse, call one service or selector, render."""
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field, StrictInt
 
 from talad.api_types import Count, Flag, Limit, Money, Quantity, Sku
@@ -131,7 +131,9 @@ def create_product(request, payload: ProductIn):
         active=data["active"],
         variants=data["variants"],
     )
-    return 201, _product_out(selectors.product_by_id(shop=request.shop, product_id=product.pk))
+    return Status(
+        201, _product_out(selectors.product_by_id(shop=request.shop, product_id=product.pk))
+    )
 
 
 @router.get("", response=ProductPage)

@@ -34,7 +34,7 @@ def create_product(
     _check_name(name)
     if not variants:
         raise TaladError(_("สินค้าต้องมีอย่างน้อยหนึ่ง SKU"), fields={"variants": "required"})
-    _check_new_skus(shop, [v.get("sku") for v in variants], prefix="variants")
+    _check_new_skus(shop, [(f"variants[{i}].sku", v.get("sku")) for i, v in enumerate(variants)])
     with _sku_conflicts_as_409():
         product = Product.objects.create(
             shop=shop, name=name.strip(), description=description, active=active
@@ -96,8 +96,12 @@ def _product_for_update(shop: Shop, product_id: int) -> Product:
 def _apply_variant_changes(shop: Shop, product: Product, specs: list[dict]) -> None:
     existing = {v.pk: v for v in product.variants.all()}
     by_sku = {v.sku: v for v in existing.values()}
-    new_skus = [s.get("sku") for s in specs if s.get("id") is None and s.get("sku") not in by_sku]
-    _check_new_skus(shop, new_skus, prefix="variants")
+    new_skus = [
+        (f"variants[{i}].sku", s.get("sku"))
+        for i, s in enumerate(specs)
+        if s.get("id") is None and s.get("sku") not in by_sku
+    ]
+    _check_new_skus(shop, new_skus)
     for index, spec in enumerate(specs):
         path = f"variants[{index}]"
         variant = (
@@ -126,7 +130,7 @@ def _add_variant(shop: Shop, product: Product, spec: dict, *, path: str) -> Vari
 def _change_variant(shop: Shop, variant: Variant, spec: dict, *, path: str) -> None:
     if "sku" in spec and spec["sku"] != variant.sku:
         variant.sku = _clean_sku(spec["sku"], path=path)
-        _check_new_skus(shop, [variant.sku], prefix=path)
+        _check_new_skus(shop, [(f"{path}.sku", variant.sku)])
     _set_variant_fields(variant, spec, path=path)
     variant.save()
     if spec.get("components") is not None:
@@ -193,14 +197,16 @@ def _clean_sku(sku, *, path: str) -> str:
     return sku
 
 
-def _check_new_skus(shop: Shop, skus: list, *, prefix: str) -> None:
-    cleaned = [s.strip() if isinstance(s, str) else s for s in skus]
+def _check_new_skus(shop: Shop, skus: list[tuple[str, object]]) -> None:
+    """`skus` are (field path, SKU) pairs, so an error names the field as the caller sent it."""
+    paths = [path for path, _sku in skus]
+    cleaned = [s.strip() if isinstance(s, str) else s for _path, s in skus]
     seen = set()
     for index, sku in enumerate(cleaned):
         if sku in seen:
             raise Conflict(
                 _("รหัสสินค้า (SKU) '%(sku)s' ซ้ำ") % {"sku": sku},
-                fields={f"{prefix}[{index}].sku": "duplicate"},
+                fields={paths[index]: "duplicate"},
             )
         seen.add(sku)
     taken = set(
@@ -212,7 +218,7 @@ def _check_new_skus(shop: Shop, skus: list, *, prefix: str) -> None:
         sku = sorted(taken)[0]
         raise Conflict(
             _("รหัสสินค้า (SKU) '%(sku)s' มีอยู่แล้วในร้าน") % {"sku": sku},
-            fields={f"{prefix}[{cleaned.index(sku)}].sku": "duplicate"},
+            fields={paths[cleaned.index(sku)]: "duplicate"},
         )
 
 

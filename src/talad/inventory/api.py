@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from talad.api_types import Count, Limit, Money, Quantity, Sku
+from talad.catalog.selectors import variant_by_sku
 from talad.inventory import selectors, services
 from talad.inventory.models import MovementKind
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
@@ -98,6 +99,8 @@ def movements(
     limit: Limit = DEFAULT_LIMIT,
 ):
     require(request.actor, "view_stock")
+    if sku is not None:
+        variant_by_sku(shop=request.shop, sku=sku)  # an unknown SKU is a 404, as in /stock
     rows = selectors.movements_page(
         shop=request.shop, sku=sku, kind=kind, before_id=decode_cursor(cursor), limit=limit
     )

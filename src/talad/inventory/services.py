@@ -428,7 +428,16 @@ def _plain_variant(shop: Shop, sku: str, *, locked: bool = False) -> Variant:
     if not isinstance(sku, str) or not sku.strip():
         raise TaladError(_("ต้องระบุรหัสสินค้า (SKU)"), fields={"sku": "required"})
     if locked:
-        variant = Variant.objects.for_shop(shop).select_for_update().filter(sku=sku.strip()).first()
+        # FOR NO KEY UPDATE, not FOR UPDATE: it still serialises receipts (the moving average),
+        # but does not block the FOR KEY SHARE lock that PostgreSQL's foreign-key check takes
+        # when a reservation or shipment writes its ledger row for this variant. FOR UPDATE
+        # here deadlocked against them (receipt: variant → level; order: level → variant).
+        variant = (
+            Variant.objects.for_shop(shop)
+            .select_for_update(no_key=True)
+            .filter(sku=sku.strip())
+            .first()
+        )
         if variant is None:
             variant_by_sku(shop=shop, sku=sku)  # raises NotFound naming the SKU
     else:

@@ -1,5 +1,7 @@
 """Tenants, the people who work in them, the machines that call them, and the audit trail."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -34,6 +36,9 @@ class Shop(models.Model):
     address = models.TextField(_("ที่อยู่"), blank=True)
     vat_registered = models.BooleanField(_("จดทะเบียนภาษีมูลค่าเพิ่ม"), default=False)
     prices_include_vat = models.BooleanField(_("ราคารวมภาษีมูลค่าเพิ่มแล้ว"), default=True)
+    vat_rate = models.DecimalField(
+        _("อัตราภาษีมูลค่าเพิ่ม (%)"), max_digits=5, decimal_places=2, default=Decimal("7.00")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

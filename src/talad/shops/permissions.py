@@ -13,6 +13,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_catalog": _OPERATIONS,
     "view_stock": _ALL,
     "change_stock": _OPERATIONS,
+    "view_orders": _ALL,
+    "manage_orders": _OPERATIONS,
+    "pack_orders": _OPERATIONS | {Role.PACKER},
     "manage_members": frozenset({Role.OWNER}),
     "manage_tokens": frozenset({Role.OWNER, Role.ADMIN}),
 }

@@ -1,0 +1,45 @@
+"""Normalising what customers type: Thai phone numbers and postcodes (REFERENCE.md §7)."""
+
+import re
+
+import geothai
+import phonenumbers
+from django.utils.translation import gettext as _
+
+from talad.errors import TaladError
+
+
+def normalise_phone(raw: str | None, *, field: str = "phone") -> str:
+    """`+66 81 234 5678`, `081-234-5678`, `0812345678` → `0812345678`; blank stays blank."""
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "TH")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or number.country_code != 66 or not phonenumbers.is_valid_number(number):
+        raise TaladError(
+            _("เบอร์โทรไม่ถูกต้อง: %(phone)s") % {"phone": text}, fields={field: "invalid_phone"}
+        )
+    return "0" + str(number.national_number)
+
+
+def phone_digits_for_search(text: str) -> str | None:
+    """The national digits if `text` looks like (part of) a phone number, else None."""
+    digits = re.sub(r"[\s\-()]", "", text)
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    return digits if re.fullmatch(r"0\d{5,9}", digits) else None
+
+
+def check_postcode(postcode: str | None, *, field: str = "postcode") -> str:
+    """Five digits that are a real Thai postcode (GeoThai data), or blank."""
+    postcode = (postcode or "").strip()
+    if not postcode:
+        return ""
+    if not re.fullmatch(r"\d{5}", postcode) or not geothai.by_postal_code(postcode):
+        raise TaladError(
+            _("รหัสไปรษณีย์ไม่ถูกต้อง: %(code)s") % {"code": postcode}, fields={field: "invalid_postcode"}
+        )
+    return postcode

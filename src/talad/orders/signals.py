@@ -1,0 +1,12 @@
+"""Order events for the apps above orders (shipping, payments, accounting).
+
+`order_action_applied` is sent inside the transaction of the action, after the status has
+changed: a receiver that raises rolls the whole action back. Receivers must be quick and
+must not call transition() again.
+"""
+
+from django.dispatch import Signal
+
+order_action_applied = (
+    Signal()
+)  # kwargs: order, action, data (dict), by (Actor), change (StatusChange)

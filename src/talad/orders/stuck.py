@@ -1,0 +1,95 @@
+"""Stuck orders: every order that has stayed in a status longer than the shop allows.
+
+Limits per status come from the shop's StuckLimits (defaults in DESIGN.md §4). A
+marketplace ship-by deadline, when known, replaces the age limit for orders not yet shipped.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Case, Count, IntegerField, Q, When
+from django.utils import timezone
+
+from talad.orders.models import Order, Status, StuckLimits
+from talad.orders.state_machine import OPEN
+from talad.shops.models import Shop
+
+BEFORE_SHIPPING = (Status.PENDING, Status.TO_PACK, Status.TO_SHIP)
+BUCKETS = (
+    ("lt_1d", timedelta(days=1)),
+    ("1_3d", timedelta(days=3)),
+    ("3_7d", timedelta(days=7)),
+    ("gt_7d", None),
+)
+
+
+@dataclass(frozen=True)
+class StuckOrder:
+    order: Order
+    status: str
+    time_in_status: timedelta
+    limit: timedelta | None
+    reason: str
+
+
+def limits_for(shop: Shop) -> dict[str, timedelta]:
+    settings = StuckLimits.objects.for_shop(shop).first() or StuckLimits(shop=shop)
+    return {
+        Status.PENDING: timedelta(hours=settings.pending_hours),
+        Status.TO_PACK: timedelta(hours=settings.to_pack_hours),
+        Status.TO_SHIP: timedelta(hours=settings.to_ship_hours),
+        Status.SHIPPED: timedelta(hours=settings.shipped_hours),
+        Status.RETURNING: timedelta(hours=settings.returning_hours),
+    }
+
+
+def stuck_orders(*, shop: Shop, now: datetime | None = None, limit: int = 500) -> list[StuckOrder]:
+    """Oldest first. Each entry says how long, against what limit, and why it counts as stuck."""
+    now = now or timezone.now()
+    limits = limits_for(shop)
+    late = Q(status__in=BEFORE_SHIPPING, ship_by__isnull=False, ship_by__lt=now)
+    for status, allowed in limits.items():
+        by_age = Q(status=status, status_changed_at__lt=now - allowed)
+        if status in BEFORE_SHIPPING:
+            by_age &= Q(ship_by__isnull=True)
+        late |= by_age
+    orders = Order.objects.for_shop(shop).filter(late).order_by("status_changed_at")[:limit]
+    return [_explain(order, limits, now) for order in orders]
+
+
+def _explain(order: Order, limits: dict, now: datetime) -> StuckOrder:
+    age = now - order.status_changed_at
+    if order.ship_by and order.status in BEFORE_SHIPPING:
+        overdue = now - order.ship_by
+        reason = f"past the marketplace ship-by deadline by {_human(overdue)}"
+        return StuckOrder(order, order.status, age, order.ship_by - order.status_changed_at, reason)
+    allowed = limits[order.status]
+    reason = f"{order.status} for {_human(age)}; the limit is {_human(allowed)}"
+    return StuckOrder(order, order.status, age, allowed, reason)
+
+
+def _human(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours // 24}d {hours % 24}h" if hours >= 24 else f"{hours}h"
+
+
+def age_buckets(*, shop: Shop, now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Open orders per status and time in status: <1 day, 1–3 days, 3–7 days, >7 days."""
+    now = now or timezone.now()
+    whens = []
+    for index, (_name, upper) in enumerate(BUCKETS):
+        if upper is not None:
+            whens.append(When(status_changed_at__gt=now - upper, then=index))
+    bucket = Case(*whens, default=len(BUCKETS) - 1, output_field=IntegerField())
+    rows = (
+        Order.objects.for_shop(shop)
+        .filter(status__in=OPEN)
+        .annotate(bucket=bucket)
+        .order_by()
+        .values_list("status", "bucket")
+        .annotate(n=Count("id"))
+    )
+    result = {status: {name: 0 for name, _u in BUCKETS} for status in sorted(OPEN)}
+    for status, index, n in rows:
+        result[status][BUCKETS[index][0]] = n
+    return result
