@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Router, Schema
 from pydantic import Field, StrictInt
 
 from talad.api_types import Limit, Money, Quantity, Sku
