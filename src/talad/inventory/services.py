@@ -361,6 +361,11 @@ def _expand(shop: Shop, lines: Iterable[tuple[Variant, int]]) -> list[_Need]:
     return [_Need(variants[pk], q) for pk, q in totals.items()]
 
 
+def stock_needs(shop: Shop, lines: Iterable[tuple[Variant, int]]) -> dict[int, int]:
+    """Units per plain variant that these lines hold or move, bundles expanded (for checks)."""
+    return {need.variant.pk: need.quantity for need in _expand(shop, lines)}
+
+
 def _level_ids(shop: Shop, warehouse: Warehouse, variant_ids: list[int]) -> dict[int, int]:
     """StockLevel id per variant in this warehouse, creating missing rows (race-safe)."""
     found = _existing_level_ids(shop, warehouse, variant_ids)

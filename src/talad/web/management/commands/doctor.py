@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from talad.inventory.checks import stock_violations
+from talad.orders.checks import order_violations
 from talad.shops.models import Shop
 
 
@@ -18,10 +19,15 @@ class Command(BaseCommand):
             shop = Shop.objects.filter(slug=opts["shop"]).first()
             if shop is None:
                 raise CommandError(f"no shop with slug '{opts['shop']}'")
+        shops = [shop] if shop else list(Shop.objects.order_by("slug"))
         problems = stock_violations(shop)
+        for each in shops:
+            problems += order_violations(each)
         for problem in problems:
             self.stdout.write(f"VIOLATION {problem}")
         if problems:
             self.stdout.write(f"{len(problems)} violation(s)")
             sys.exit(1)
-        self.stdout.write("ok: ledger equals levels; no oversold stock")
+        self.stdout.write(
+            "ok: ledger equals levels; no oversold stock; every order's status, history and reservations agree"
+        )
