@@ -10,10 +10,10 @@ from pydantic import Field, StrictInt
 from talad.api_types import Limit, Money, Quantity, Sku
 from talad.errors import TaladError
 from talad.orders import selectors, services, stuck
-from talad.orders.idempotency import body_fingerprint, run_once
 from talad.orders.models import Channel, Order, PaymentMethod, PaymentStatus, Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
+from talad.shops.idempotency import body_fingerprint, run_once
 from talad.shops.permissions import require
 
 router = Router(tags=["orders"])

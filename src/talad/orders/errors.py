@@ -12,7 +12,3 @@ class InvalidTransition(Conflict):
             status=order.status,
             allowed_actions=allowed,
         )
-
-
-class IdempotencyConflict(Conflict):
-    code = "idempotency_conflict"

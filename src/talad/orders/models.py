@@ -222,18 +222,3 @@ class StuckLimits(ShopOwned):
 
     class Meta(ShopOwned.Meta):
         constraints = [models.UniqueConstraint(fields=["shop"], name="one_stuck_limits_per_shop")]
-
-
-class IdempotencyRecord(ShopOwned):
-    """The first response to an API write with an Idempotency-Key, replayed for repeats."""
-
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta(ShopOwned.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["shop", "key"], name="idempotency_key_unique_per_shop")
-        ]

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from talad.shops.scoping import ShopOwned
 from talad.shops.validators import validate_thai_tax_id
 
 branch_code_validator = RegexValidator(
@@ -108,3 +109,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class IdempotencyRecord(ShopOwned):
+    """The first response to an API write with an Idempotency-Key, replayed for repeats."""
+
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(ShopOwned.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "key"], name="idempotency_key_unique_per_shop")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status_code}"

@@ -14,10 +14,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from talad.errors import TaladError
-from talad.orders.errors import IdempotencyConflict
-from talad.orders.models import IdempotencyRecord
-from talad.shops.models import Shop
+from talad.errors import Conflict, TaladError
+from talad.shops.models import IdempotencyRecord, Shop
+
+
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
 
 
 def body_fingerprint(body: bytes) -> str:
