@@ -1,11 +1,18 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
 
 from talad.api import api
-from talad.web import views as web_views
+from talad.reports.views import dashboard
 
 urlpatterns = [
-    path("", web_views.home, name="home"),
+    path("", dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("shop/", include("talad.shops.urls")),
+    path("orders/", include("talad.orders.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -74,7 +74,9 @@ def test_demo_shop_has_thai_products_consistent_stock_and_a_login(db, settings, 
     assert (tmp_path / "demo-login.txt").read_text().split() == [login.email, login.password]
 
 
-def test_home_page_answers_in_thai_for_visitors(db):
-    page = Client().get("/")
+def test_visitors_are_sent_to_a_thai_login_page(db):
+    page = Client().get("/", follow=True)
+    assert page.redirect_chain[-1][0].startswith("/login/")
     assert page.status_code == 200
     assert "เข้าสู่ระบบ" in page.content.decode()
+    assert '<html lang="th">' in page.content.decode()

@@ -5,11 +5,12 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Header, Router, Schema
-from pydantic import Field, StrictInt
+from ninja.schema import DjangoGetter
+from pydantic import Field, StrictInt, model_validator
 
 from talad.api_types import Limit, Money, Quantity, Sku
 from talad.errors import TaladError
-from talad.orders import selectors, services, stuck
+from talad.orders import actions, selectors, services, stuck
 from talad.orders.models import Channel, Order, PaymentMethod, PaymentStatus, Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
@@ -19,7 +20,21 @@ from talad.shops.permissions import require
 router = Router(tags=["orders"])
 
 
-class AddressIn(Schema):
+class ObjectIn(Schema):
+    """A JSON object and nothing else: ninja's Schema would otherwise read attributes off a
+    string or list and quietly use the defaults (`"address": ["x"]` became an empty address)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object(cls, value):
+        # ninja's own validator runs first and hands us its DjangoGetter wrapper.
+        raw = value._obj if isinstance(value, DjangoGetter) else value
+        if not isinstance(raw, dict):
+            raise ValueError("must be a JSON object")
+        return value
+
+
+class AddressIn(ObjectIn):
     line: str = Field("", max_length=255)
     subdistrict: str = Field("", max_length=100)
     district: str = Field("", max_length=100)
@@ -27,7 +42,7 @@ class AddressIn(Schema):
     postcode: str = Field("", max_length=5)
 
 
-class CustomerIn(Schema):
+class CustomerIn(ObjectIn):
     name: str = Field(min_length=1, max_length=200)
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
@@ -38,14 +53,14 @@ class CustomerIn(Schema):
     address: AddressIn = AddressIn()
 
 
-class LineIn(Schema):
+class LineIn(ObjectIn):
     sku: Sku
     quantity: Quantity
     unit_price: Money | None = None
     line_discount: Money | None = None
 
 
-class OrderIn(Schema):
+class OrderIn(ObjectIn):
     channel: Channel
     external_id: str = Field("", max_length=100)
     customer: CustomerIn
@@ -58,12 +73,12 @@ class OrderIn(Schema):
     ship_by: datetime | None = None
 
 
-class ReturnLineIn(Schema):
+class ReturnLineIn(ObjectIn):
     sku: Sku
     condition: Literal["sellable", "damaged"]
 
 
-class ActionIn(Schema):
+class ActionIn(ObjectIn):
     """The data an action needs (see DESIGN.md §4): pay → amount, method; ship → carrier,
     tracking_number; cancel and fail_delivery → reason; receive_return → lines."""
 
@@ -80,13 +95,13 @@ class ActionIn(Schema):
     lines: list[ReturnLineIn] | None = Field(None, max_length=services.MAX_LINES)
 
 
-class BulkIn(Schema):
+class BulkIn(ObjectIn):
     order_ids: list[StrictInt] = Field(min_length=1, max_length=500)
     action: str = Field(max_length=30)
     data: ActionIn = ActionIn()
 
 
-class LinesIn(Schema):
+class LinesIn(ObjectIn):
     lines: list[LineIn] = Field(min_length=1, max_length=services.MAX_LINES)
 
 
@@ -246,6 +261,9 @@ def stuck_list(request):
 
 @router.post("/bulk-actions", response=dict, summary="One action on many orders, each on its own")
 def bulk_actions(request, payload: BulkIn):
+    # Refused as a whole, not once per order: the action is unknown or the role may not do it.
+    _known_action(payload.action)
+    require(request.actor, actions.CAPABILITY.get(payload.action, "manage_orders"))
     data = payload.data.model_dump(exclude_none=True)
     results = services.bulk_transition(
         shop=request.shop,
@@ -280,11 +298,15 @@ def edit_lines(request, order_id: int, payload: LinesIn):
     "/{int:order_id}/actions/{action}", response=dict, summary="Move the order on (DESIGN.md §4)"
 )
 def apply_action(request, order_id: int, action: str, payload: ActionIn | None = None):
-    if action not in ACTIONS:
-        raise TaladError(
-            f"unknown action '{action}'", fields={"action": "unknown"}, known=sorted(ACTIONS)
-        )
+    _known_action(action)
     order = selectors.order_detail(shop=request.shop, order_id=order_id)
     data = payload.model_dump(exclude_none=True) if payload else {}
     services.transition(order=order, action=action, by=request.actor, **data)
     return order_out(selectors.order_detail(shop=request.shop, order_id=order_id))
+
+
+def _known_action(action: str) -> None:
+    if action not in ACTIONS:
+        raise TaladError(
+            f"unknown action '{action}'", fields={"action": "unknown"}, known=sorted(ACTIONS)
+        )

@@ -13,9 +13,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_catalog": _OPERATIONS,
     "view_stock": _ALL,
     "change_stock": _OPERATIONS,
+    # Web screens: a packer sees only the order desk and the packing screens.
+    "view_dashboard": _ALL - {Role.PACKER},
+    "browse_catalog": _ALL - {Role.PACKER},
+    "browse_stock": _ALL - {Role.PACKER},
     "view_orders": _ALL,
     "manage_orders": _OPERATIONS,
     "pack_orders": _OPERATIONS | {Role.PACKER},
+    "manage_settings": frozenset({Role.OWNER, Role.ADMIN}),
     "manage_members": frozenset({Role.OWNER}),
     "manage_tokens": frozenset({Role.OWNER, Role.ADMIN}),
 }

@@ -556,8 +556,6 @@ def _plan(rng, now, sellable, customers, status, taken_ids) -> _Plan:
             plan.note = rng.choice(NOTES)
         if rng.random() < 0.2:
             plan.tags = [rng.choice(TAGS)]
-    else:
-        plan.external_id = _external_id(rng, channel, taken_ids)
     gaps = _path(rng, plan)
     # How long the order has sat in its final status; open ones are recent, some are stuck.
     stuck = rng.random() < 0.12
@@ -578,6 +576,7 @@ def _plan(rng, now, sellable, customers, status, taken_ids) -> _Plan:
         dated.append((action, data, moment))
     plan.steps = dated
     if marketplace:
+        plan.external_id = _external_id(rng, channel, plan.created_at, taken_ids)
         plan.ship_by = plan.created_at + (3 if channel == Channel.TIKTOK else 2) * DAY
     return plan
 
@@ -590,11 +589,13 @@ def _lines(rng: random.Random, sellable: list[Variant]) -> list[tuple[Variant, i
     ]
 
 
-def _external_id(rng: random.Random, channel: str, taken: set[str]) -> str:
+def _external_id(rng: random.Random, channel: str, placed: datetime, taken: set[str]) -> str:
+    """The platform's order number in its own format, not yet used in this shop."""
     alnum = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
     while True:
         if channel == Channel.SHOPEE:
-            ext = f"2{rng.randint(40101, 51231)}" + "".join(rng.choices(alnum, k=8))
+            day = timezone.localtime(placed).strftime("%y%m%d")
+            ext = day + "".join(rng.choices(alnum, k=8))
         elif channel == Channel.LAZADA:
             ext = str(rng.randint(10**14, 10**15 - 1))
         else:
@@ -794,7 +795,12 @@ def _backdate(shop: Shop, order: Order, plan: _Plan, moments: dict[str, datetime
     if [action for _pk, action in changes] != expected:
         raise RuntimeError(f"{order.number}: history {changes} is not the plan {expected}")
     StatusChange.objects.for_shop(shop).filter(order=order).update(
-        at=Case(*(When(pk=pk, then=Value(moments[action], output_field=DateTimeField())) for pk, action in changes))
+        at=Case(
+            *(
+                When(pk=pk, then=Value(moments[action], output_field=DateTimeField()))
+                for pk, action in changes
+            )
+        )
     )
     last = moments[expected[-1]]
     Order.objects.for_shop(shop).filter(pk=order.pk).update(

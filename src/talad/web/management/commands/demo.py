@@ -55,8 +55,8 @@ class Command(BaseCommand):
             f"({made.units_received} units received first)"
         )
         for status in Status:
-            self.stdout.write(f"  {status.value:<10} {made.by_status[status.value]:>6}  {status.label}")
-        channels = ", ".join(
-            f"{Channel(c).label} {n}" for c, n in made.by_channel.most_common()
-        )
+            self.stdout.write(
+                f"  {status.value:<10} {made.by_status[status.value]:>6}  {status.label}"
+            )
+        channels = ", ".join(f"{Channel(c).label} {n}" for c, n in made.by_channel.most_common())
         self.stdout.write(f"  channels: {channels}")

@@ -1,4 +1,4 @@
-"""`talad serve`: migrate, make a demo shop on an empty database, serve with gunicorn."""
+"""`talad serve`: migrate, make a demo shop with orders on an empty database, serve with gunicorn."""
 
 import os
 
@@ -9,6 +9,9 @@ from gunicorn.app.base import BaseApplication
 
 from talad.shops.models import Shop
 from talad.web.demo import create_demo_shop
+
+# Enough orders that every screen has something in it, few enough to start in seconds.
+DEMO_ORDERS = 150
 
 
 class _Gunicorn(BaseApplication):
@@ -40,8 +43,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if not opts["no_demo"] and not Shop.objects.exists():
-            login = create_demo_shop()
-            self.stdout.write(f"demo shop created; log in as {login.email} / {login.password}")
+            login = create_demo_shop(orders=DEMO_ORDERS)
+            self.stdout.write(
+                f"demo shop created with {login.orders.created} orders "
+                f"in {login.orders.seconds:.1f} s; log in as {login.email} / {login.password}"
+            )
             self.stdout.write(f"(also written to {login.path})")
         self.stdout.write(
             f"Talad on http://{opts['host']}:{opts['port']} (data in {settings.TALAD_HOME})"

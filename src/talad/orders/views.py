@@ -1,0 +1,187 @@
+"""The order desk and the order page. Thin: parse, call one service or selector, render."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talad.errors import NotFound, TaladError
+from talad.orders import forms, selectors, services
+from talad.orders.models import Status
+from talad.orders.state_machine import ACTIONS, allowed_actions
+from talad.orders.timeline import timeline
+from talad.pagination import decode_cursor, encode_cursor
+from talad.shipping.carriers import CARRIERS
+from talad.shops.decorators import shop_page
+from talad.shops.permissions import can
+from talad.web.forms import act_once, add_domain_error
+
+PAGE = 50
+ACTION_LABELS = {
+    "pay": _("ยืนยันการชำระเงิน"),
+    "confirm_cod": _("ยืนยันออเดอร์เก็บเงินปลายทาง"),
+    "pack": _("แพ็คสินค้า"),
+    "ship": _("จัดส่ง"),
+    "deliver": _("ลูกค้าได้รับแล้ว"),
+    "fail_delivery": _("จัดส่งไม่สำเร็จ"),
+    "cancel": _("ยกเลิกออเดอร์"),
+    "receive_return": _("รับสินค้าตีกลับ"),
+}
+
+
+@shop_page("view_orders")
+def desk(request):
+    filters = forms.DeskFilters(request.GET)
+    filters.is_valid()
+    f = getattr(filters, "cleaned_data", {})
+    status = f.get("status") if f.get("status") in Status.values else None
+    try:
+        before_id = decode_cursor(f.get("cursor"))
+    except TaladError:
+        before_id = None
+    rows = selectors.orders_page(
+        shop=request.shop,
+        status=status,
+        channel=f.get("channel") or None,
+        payment_status=f.get("payment_status") or None,
+        created_from=_day_start(f.get("created_from")),
+        created_to=_day_start(f.get("created_to"), next_day=True),
+        q=f.get("q"),
+        before_id=before_id,
+        limit=PAGE,
+    )
+    counts = selectors.order_counts(shop=request.shop)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    next_query = None
+    if len(rows) == PAGE:
+        query["cursor"] = encode_cursor(rows[-1].pk)
+        next_query = query.urlencode()
+    tabs = [("", _("ทั้งหมด"), sum(counts.values()))] + [
+        (v, label, counts[v]) for v, label in Status.choices
+    ]
+    context = {
+        "filters": filters,
+        "rows": rows,
+        "tabs": tabs,
+        "status": status or "",
+        "next_query": next_query,
+        "bulk_actions": [
+            (a, ACTION_LABELS[a]) for a in ACTIONS if a not in ("pay", "ship", "receive_return")
+        ],
+        "base_query": _without(request.GET, "status", "cursor"),
+    }
+    template = (
+        "orders/desk.html#rows"
+        if request.htmx and request.GET.get("cursor")
+        else "orders/desk.html"
+    )
+    return render(request, template, context)
+
+
+def _day_start(day, *, next_day=False):
+    if not day:
+        return None
+    return timezone.make_aware(
+        datetime.combine(day + timedelta(days=1 if next_day else 0), time.min)
+    )
+
+
+def _without(querydict, *keys) -> str:
+    q = querydict.copy()
+    for key in keys:
+        q.pop(key, None)
+    return q.urlencode()
+
+
+@require_POST
+@shop_page("manage_orders")
+def bulk(request):
+    ids = [int(x) for x in request.POST.getlist("order_ids") if x.isdigit()]
+    action = request.POST.get("action", "")
+    if not ids or action not in ACTIONS:
+        messages.error(request, _("เลือกออเดอร์และคำสั่งก่อน"))
+        return redirect("orders:desk")
+    data = {"reason": request.POST.get("reason", "").strip()} if request.POST.get("reason") else {}
+    results = services.bulk_transition(
+        shop=request.shop, order_ids=ids, action=action, by=request.actor, data=data
+    )
+    return render(
+        request, "orders/bulk_result.html", {"results": results, "action": ACTION_LABELS[action]}
+    )
+
+
+@shop_page("view_orders")
+def detail(request, pk: int):
+    order = _order(request, pk)
+    return render(request, "orders/detail.html", _detail_context(request, order))
+
+
+def _order(request, pk: int):
+    try:
+        return selectors.order_detail(shop=request.shop, order_id=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _detail_context(request, order, bound: dict | None = None) -> dict:
+    forms_by_action = {a: _action_form(a, order) for a in allowed_actions(order.status)}
+    forms_by_action.update(bound or {})
+    actions = [
+        {"name": a, "label": ACTION_LABELS[a], "form": f}
+        for a, f in forms_by_action.items()
+        if can(request.actor.role, "pack_orders" if a in ("pack", "ship") else "manage_orders")
+    ]
+    return {"order": order, "actions": actions, "timeline": timeline(order), "carriers": CARRIERS}
+
+
+def _action_form(action: str, order, data=None, files=None):
+    if action == "pay":
+        return forms.PayForm(data, files, initial={"amount": order.total})
+    if action == "ship":
+        return forms.ShipForm(data, carriers=[(c.code, c.name_th) for c in CARRIERS.values()])
+    if action == "cancel":
+        return forms.CancelForm(data)
+    if action == "fail_delivery":
+        return forms.FailDeliveryForm(data)
+    if action == "receive_return":
+        return forms.ReturnForm(data, lines=list(order.lines.all()))
+    return forms.PlainActionForm(data)
+
+
+@require_POST
+@shop_page("view_orders")
+def act(request, pk: int, action: str):
+    order = _order(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form = _action_form(action, order, request.POST, request.FILES)
+    if form.is_valid():
+        data = {
+            k: v for k, v in form.cleaned_data.items() if k != "form_token" and v not in (None, "")
+        }
+        if action == "receive_return":
+            data = {"lines": form.return_lines()}
+
+        def apply() -> str:
+            services.transition(order=order, action=action, by=request.actor, **data)
+            messages.success(request, _("%(a)s: เรียบร้อย") % {"a": ACTION_LABELS[action]})
+            return reverse("orders:detail", args=[order.pk])
+
+        try:
+            return redirect(act_once(request, form, apply))
+        except TaladError as exc:
+            add_domain_error(form, exc)
+    order = _order(request, pk)
+    context = _detail_context(
+        request, order, bound={action: form} if action in allowed_actions(order.status) else {}
+    )
+    context["open_action"] = action
+    if action not in allowed_actions(order.status):
+        messages.error(request, _("ออเดอร์นี้อยู่ในสถานะที่ทำรายการนี้ไม่ได้แล้ว"))
+    return render(request, "orders/detail.html", context, status=400)

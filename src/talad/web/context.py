@@ -1,0 +1,37 @@
+"""What every page of the shell needs: the shop, the user's shops, and the menu for their role."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from talad.shops.permissions import can
+from talad.shops.selectors import shops_of_user
+
+# (url name, label, capability needed)
+MENU = (
+    ("dashboard", _("ภาพรวม"), "view_dashboard"),
+    ("orders:desk", _("รายการออเดอร์"), "view_orders"),
+    ("orders:new", _("สร้างออเดอร์"), "manage_orders"),
+    ("orders:pack", _("สแกนแพ็คสินค้า"), "pack_orders"),
+    ("catalog:products", _("สินค้า"), "browse_catalog"),
+    ("inventory:levels", _("สต๊อก"), "browse_stock"),
+    ("shops:settings", _("ตั้งค่า"), "manage_settings"),
+)
+
+
+def shell(request) -> dict:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return {}
+    menu = []
+    for name, label, capability in MENU:
+        if can(actor.role, capability):
+            try:
+                menu.append({"url": reverse(name), "label": label, "name": name})
+            except Exception:
+                continue
+    return {
+        "current_shop": request.shop,
+        "my_shops": shops_of_user(request.user),
+        "menu": menu,
+        "role": actor.role,
+    }

@@ -1,0 +1,59 @@
+"""Small display filters: baht amounts, durations, Buddhist Era dates, dict lookup."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+THAI_MONTHS = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+
+
+@register.filter
+def baht(value) -> str:
+    if value in (None, ""):
+        return ""
+    return f"฿{Decimal(value):,.2f}"
+
+
+@register.filter
+def duration_th(value: timedelta | None) -> str:
+    if value is None:
+        return ""
+    hours = int(value.total_seconds() // 3600)
+    if hours >= 24:
+        return _("%(d)s วัน %(h)s ชม.") % {"d": hours // 24, "h": hours % 24}
+    return _("%(h)s ชม.") % {"h": hours}
+
+
+@register.filter
+def when(value) -> str:
+    """A local date and time; in Thai with the Buddhist Era year."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if hasattr(value, "tzinfo") and value.tzinfo else value
+    if (get_language() or "th").startswith("th"):
+        return f"{local.day} {THAI_MONTHS[local.month - 1]} {local.year + 543} {local:%H:%M}"
+    return f"{local:%d %b %Y %H:%M}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key)
