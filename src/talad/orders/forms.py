@@ -84,3 +84,14 @@ class ReturnForm(OnceForm):
             for name, value in self.cleaned_data.items()
             if name.startswith("condition_")
         ]
+
+
+class StuckLimitsForm(forms.Form):
+    pending_hours = forms.IntegerField(label=_("รอชำระเงิน (ชั่วโมง)"), min_value=1, max_value=8760)
+    to_pack_hours = forms.IntegerField(label=_("รอแพ็ค (ชั่วโมง)"), min_value=1, max_value=8760)
+    to_ship_hours = forms.IntegerField(label=_("รอส่ง (ชั่วโมง)"), min_value=1, max_value=8760)
+    shipped_hours = forms.IntegerField(label=_("จัดส่งแล้ว (ชั่วโมง)"), min_value=1, max_value=8760)
+    returning_hours = forms.IntegerField(label=_("กำลังตีกลับ (ชั่วโมง)"), min_value=1, max_value=8760)
+    cod_unremitted_hours = forms.IntegerField(
+        label=_("COD ยังไม่โอน (ชั่วโมง)"), min_value=1, max_value=8760
+    )

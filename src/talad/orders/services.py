@@ -31,6 +31,7 @@ from talad.orders.models import (
     PaymentStatus,
     Status,
     StatusChange,
+    StuckLimits,
 )
 from talad.orders.numbering import next_order_number
 from talad.orders.pricing import line_total, order_totals
@@ -457,3 +458,39 @@ def bulk_transition(
                 {"order_id": order_id, "number": moved.number, "ok": True, "status": moved.status}
             )
     return results
+
+
+STUCK_FIELDS = (
+    "pending_hours",
+    "to_pack_hours",
+    "to_ship_hours",
+    "shipped_hours",
+    "returning_hours",
+    "cod_unremitted_hours",
+)
+
+
+@transaction.atomic
+def set_stuck_limits(*, shop: Shop, hours: dict[str, int], by: Actor) -> StuckLimits:
+    """How long an order may stay in each status before the monitor calls it stuck."""
+    require(by, "manage_settings")
+    limits = StuckLimits.objects.for_shop(shop).select_for_update().first() or StuckLimits(
+        shop=shop
+    )
+    before = {f: getattr(limits, f) for f in STUCK_FIELDS}
+    for field in STUCK_FIELDS:
+        if field in hours:
+            value = hours[field]
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 24 * 365:
+                raise TaladError(_("ต้องเป็นจำนวนชั่วโมงตั้งแต่ 1 ถึง 8760"), fields={field: "invalid"})
+            setattr(limits, field, value)
+    limits.save()
+    record_audit(
+        shop=shop,
+        by=by,
+        action="stuck_limits.update",
+        obj=limits,
+        before=before,
+        after={f: getattr(limits, f) for f in STUCK_FIELDS},
+    )
+    return limits

@@ -43,6 +43,11 @@ def limits_for(shop: Shop) -> dict[str, timedelta]:
     }
 
 
+def cod_unremitted_hours(shop: Shop) -> int:
+    settings = StuckLimits.objects.for_shop(shop).first() or StuckLimits(shop=shop)
+    return settings.cod_unremitted_hours
+
+
 def stuck_orders(*, shop: Shop, now: datetime | None = None, limit: int = 500) -> list[StuckOrder]:
     """Oldest first. Each entry says how long, against what limit, and why it counts as stuck."""
     now = now or timezone.now()

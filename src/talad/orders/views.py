@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talad.errors import NotFound, TaladError
-from talad.orders import forms, selectors, services
+from talad.orders import forms, selectors, services, stuck
 from talad.orders.models import Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.orders.timeline import timeline
@@ -185,3 +185,24 @@ def act(request, pk: int, action: str):
     if action not in allowed_actions(order.status):
         messages.error(request, _("ออเดอร์นี้อยู่ในสถานะที่ทำรายการนี้ไม่ได้แล้ว"))
     return render(request, "orders/detail.html", context, status=400)
+
+
+@shop_page("manage_settings")
+def stuck_limits(request):
+    current = stuck.limits_for(request.shop)
+    initial = {
+        f"{status}_hours": int(limit.total_seconds() // 3600) for status, limit in current.items()
+    }
+    initial["cod_unremitted_hours"] = stuck.cod_unremitted_hours(request.shop)
+    form = forms.StuckLimitsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_stuck_limits(shop=request.shop, hours=form.cleaned_data, by=request.actor)
+        except TaladError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("บันทึกเกณฑ์ออเดอร์ค้างแล้ว"))
+            return redirect("orders:stuck_limits")
+    return render(
+        request, "orders/stuck_limits.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from talad.errors import Conflict, TaladError
+from talad.errors import Conflict, NotFound, TaladError
 from talad.shops.actors import Actor
 from talad.shops.models import ApiToken, AuditEntry, Membership, Role, Shop
+from talad.shops.permissions import require
 from talad.shops.signals import shop_created
 
 TOKEN_PREFIX = "tld_"
@@ -67,6 +68,7 @@ def _user_for_email(email: str, password: str | None):
 
 @transaction.atomic
 def add_member(*, shop: Shop, email: str, role: str, password: str | None, by: Actor) -> Membership:
+    require(by, "manage_members")
     if role not in Role.values:
         raise TaladError(_("ไม่รู้จักสิทธิ์ '%(role)s'") % {"role": role}, fields={"role": "invalid"})
     user = _user_for_email(email, password)
@@ -86,6 +88,7 @@ def _hash_token(plaintext: str) -> str:
 @transaction.atomic
 def create_api_token(*, shop: Shop, role: str, name: str = "", by: Actor) -> tuple[ApiToken, str]:
     """Return the token row and its plaintext. The plaintext is shown once and never stored."""
+    require(by, "manage_tokens")
     if role not in Role.values:
         raise TaladError(_("ไม่รู้จักสิทธิ์ '%(role)s'") % {"role": role}, fields={"role": "invalid"})
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -121,5 +124,55 @@ def authenticate_token(plaintext: str) -> ApiToken | None:
 
 @transaction.atomic
 def revoke_api_token(*, token: ApiToken, by: Actor) -> None:
+    require(by, "manage_tokens")
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     record_audit(shop=token.shop, by=by, action="token.revoke", obj=token)
+
+
+PROFILE_FIELDS = (
+    "name",
+    "tax_id",
+    "branch_code",
+    "address",
+    "vat_registered",
+    "prices_include_vat",
+    "vat_rate",
+)
+
+
+@transaction.atomic
+def update_shop_profile(*, shop: Shop, changes: dict, by: Actor) -> Shop:
+    """Change the shop's legal and tax profile; the tax ID and branch code are checked."""
+    require(by, "manage_settings")
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    before = {f: str(getattr(shop, f)) for f in PROFILE_FIELDS}
+    for field, value in changes.items():
+        if field in PROFILE_FIELDS:
+            setattr(shop, field, value)
+    shop.full_clean()
+    shop.save()
+    after = {f: str(getattr(shop, f)) for f in PROFILE_FIELDS}
+    record_audit(shop=shop, by=by, action="shop.update", obj=shop, before=before, after=after)
+    return shop
+
+
+@transaction.atomic
+def remove_member(*, shop: Shop, membership_id: int, by: Actor) -> None:
+    """Take a person out of the shop. The last owner cannot be removed."""
+    require(by, "manage_members")
+    membership = (
+        Membership.objects.filter(shop=shop, pk=membership_id).select_related("user").first()
+    )
+    if membership is None:
+        raise NotFound(_("ไม่พบสมาชิก"))
+    owners = Membership.objects.filter(shop=shop, role=Role.OWNER).select_for_update()
+    if membership.role == Role.OWNER and owners.count() == 1:
+        raise Conflict(_("ร้านต้องมีเจ้าของอย่างน้อยหนึ่งคน"), fields={"membership": "last_owner"})
+    membership.delete()
+    record_audit(
+        shop=shop,
+        by=by,
+        action="member.remove",
+        obj=("membership", membership_id),
+        before={"email": membership.user.get_username(), "role": membership.role},
+    )
