@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("shop/", include("talad.shops.urls")),
+    path("orders/new/", include("talad.channels.urls")),
     path("orders/", include("talad.orders.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

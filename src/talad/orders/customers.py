@@ -41,3 +41,17 @@ def require_name(name) -> str:
     if not isinstance(name, str) or not name.strip():
         raise TaladError(_("ต้องระบุชื่อลูกค้า"), fields={"customer.name": "required"})
     return name.strip()[:200]
+
+
+def known_customer(*, shop: Shop, phone: str) -> dict | None:
+    """The shop's customer with this phone, with how many of their COD parcels were refused."""
+    customer = Customer.objects.for_shop(shop).filter(phone=phone).first() if phone else None
+    if customer is None:
+        return None
+    orders = customer.orders.all()
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "orders": orders.count(),
+        "refused_cod_count": orders.filter(failed_delivery_reason="refused").count(),
+    }

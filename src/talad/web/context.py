@@ -10,7 +10,7 @@ from talad.shops.selectors import shops_of_user
 MENU = (
     ("dashboard", _("ภาพรวม"), "view_dashboard"),
     ("orders:desk", _("รายการออเดอร์"), "view_orders"),
-    ("orders:new", _("สร้างออเดอร์"), "manage_orders"),
+    ("channels:new_order", _("สร้างออเดอร์"), "manage_orders"),
     ("orders:pack", _("สแกนแพ็คสินค้า"), "pack_orders"),
     ("catalog:products", _("สินค้า"), "browse_catalog"),
     ("inventory:levels", _("สต๊อก"), "browse_stock"),

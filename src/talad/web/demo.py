@@ -20,7 +20,7 @@ from pathlib import Path
 import geothai
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, DateTimeField, OuterRef, Subquery, Value, When
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from talad.catalog.models import BundleComponent, Variant
@@ -469,10 +469,11 @@ def add_demo_orders(
     result.units_received = _receive_what_orders_need(shop, plans, rng, by)
     for start in range(0, len(plans), batch):
         with transaction.atomic():
-            for plan in plans[start : start + batch]:
-                order = _place(shop, plan, rng, by)
-                result.by_status[order.status] += 1
-                result.by_channel[order.channel] += 1
+            placed = [_place(shop, plan, rng, by) for plan in plans[start : start + batch]]
+            _backdate(shop, placed)
+        for order, _p, _m in placed:
+            result.by_status[str(order.status)] += 1
+            result.by_channel[str(order.channel)] += 1
     # New customers joined when they first ordered.
     first_order = (
         Order.objects.for_shop(shop)
@@ -697,8 +698,9 @@ def _split(rng: random.Random, quantity: int) -> list[int]:
     return [first, quantity - first]
 
 
-def _place(shop: Shop, plan: _Plan, rng: random.Random, by: Actor) -> Order:
-    """Create the order and walk it to its status through `transition`, then date it."""
+def _place(shop: Shop, plan: _Plan, rng: random.Random, by: Actor) -> tuple[Order, _Plan, dict]:
+    """Create the order and walk it to its status through `transition`; return it with the
+    moment each of its actions should have happened."""
     order, _created = create_order(
         shop=shop,
         by=by,
@@ -730,8 +732,7 @@ def _place(shop: Shop, plan: _Plan, rng: random.Random, by: Actor) -> Order:
             order = _ship(order, plan, rng, by)
         else:
             order = transition(order=order, action=action, by=by, **data)
-    _backdate(shop, order, plan, moments)
-    return order
+    return order, plan, moments
 
 
 def _ship(order: Order, plan: _Plan, rng: random.Random, by: Actor) -> Order:
@@ -779,36 +780,47 @@ def _return_conditions(rng: random.Random, order: Order) -> list[dict]:
     return [{"sku": s, "condition": "damaged" if rng.random() < 0.2 else "sellable"} for s in skus]
 
 
-def _backdate(shop: Shop, order: Order, plan: _Plan, moments: dict[str, datetime]) -> None:
-    """Put the order, its history, payment and parcel at the moments the plan says.
+def _backdate(shop: Shop, placed: list[tuple[Order, _Plan, dict]]) -> None:
+    """Put the orders, their history, payments and parcels at the moments their plans say.
 
-    Timestamps only: the status, stock and money are what the services made them."""
-    changes = list(
+    Timestamps only, a few statements per batch: the status, stock and money are what the
+    services made them."""
+    orders = {order.pk: (order, plan, moments) for order, plan, moments in placed}
+    history: dict[int, list[tuple[int, str]]] = {}
+    for pk, order_id, action in (
         StatusChange.objects.for_shop(shop)
-        .filter(order=order)
+        .filter(order_id__in=orders)
         .order_by("id")
-        .values_list("pk", "action")
+        .values_list("pk", "order_id", "action")
+    ):
+        history.setdefault(order_id, []).append((pk, action))
+    changes, dated = [], []
+    for order_id, (order, plan, moments) in orders.items():
+        expected = ["create"] + [
+            "pay" if action == "_marketplace_pay" else action for action, _d, _w in plan.steps
+        ]
+        if [action for _pk, action in history.get(order_id, [])] != expected:
+            raise RuntimeError(f"{order.number}: history {history.get(order_id)} is not {expected}")
+        changes += [StatusChange(pk=pk, at=moments[action]) for pk, action in history[order_id]]
+        last = moments[expected[-1]]
+        dated.append(
+            Order(pk=order_id, created_at=plan.created_at, status_changed_at=last, updated_at=last)
+        )
+    StatusChange.objects.for_shop(shop).bulk_update(changes, ["at"], batch_size=500)
+    Order.objects.for_shop(shop).bulk_update(
+        dated, ["created_at", "status_changed_at", "updated_at"], batch_size=500
     )
-    expected = ["create"] + [
-        "pay" if action == "_marketplace_pay" else action for action, _d, _w in plan.steps
+    payments = [
+        Payment(pk=pk, paid_at=orders[order_id][2]["pay"], created_at=orders[order_id][2]["pay"])
+        for pk, order_id in Payment.objects.for_shop(shop)
+        .filter(order_id__in=orders)
+        .values_list("pk", "order_id")
     ]
-    if [action for _pk, action in changes] != expected:
-        raise RuntimeError(f"{order.number}: history {changes} is not the plan {expected}")
-    StatusChange.objects.for_shop(shop).filter(order=order).update(
-        at=Case(
-            *(
-                When(pk=pk, then=Value(moments[action], output_field=DateTimeField()))
-                for pk, action in changes
-            )
-        )
-    )
-    last = moments[expected[-1]]
-    Order.objects.for_shop(shop).filter(pk=order.pk).update(
-        created_at=plan.created_at, status_changed_at=last, updated_at=last
-    )
-    if "pay" in moments:
-        Payment.objects.for_shop(shop).filter(order=order).update(
-            paid_at=moments["pay"], created_at=moments["pay"]
-        )
-    if "ship" in moments:
-        Shipment.objects.for_shop(shop).filter(order=order).update(created_at=moments["ship"])
+    Payment.objects.for_shop(shop).bulk_update(payments, ["paid_at", "created_at"], batch_size=500)
+    parcels = [
+        Shipment(pk=pk, created_at=orders[order_id][2]["ship"])
+        for pk, order_id in Shipment.objects.for_shop(shop)
+        .filter(order_id__in=orders)
+        .values_list("pk", "order_id")
+    ]
+    Shipment.objects.for_shop(shop).bulk_update(parcels, ["created_at"], batch_size=500)

@@ -57,3 +57,8 @@ def when(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def get_field(form, name):
+    return form[name]

@@ -1,0 +1,194 @@
+"""New order from a chat: paste → fields filled, pick products with live stock, save.
+
+The order is created by orders.services.create_order, the same service as the API."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talad.catalog.models import Variant
+from talad.channels.forms import NewOrderForm
+from talad.channels.smart_paste import parse_contact
+from talad.errors import TaladError
+from talad.inventory.selectors import available_to_sell
+from talad.orders.contacts import normalise_phone
+from talad.orders.customers import known_customer
+from talad.orders.pricing import line_total, order_totals
+from talad.orders.services import create_order
+from talad.shops.decorators import shop_page
+from talad.web.forms import act_once, add_domain_error
+
+
+@shop_page("manage_orders")
+def new_order(request):
+    form = NewOrderForm(request.POST or None)
+    lines = _posted_lines(request.POST) if request.method == "POST" else []
+    line_error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return redirect(
+                act_once(request, form, lambda: _create(request, form.cleaned_data, lines))
+            )
+        except TaladError as exc:
+            if exc.code == "insufficient_stock" or any(path.startswith("lines") for path in exc.fields):
+                line_error = exc.message
+            else:
+                add_domain_error(form, exc)
+    context = {"form": form, "lines": _line_rows(request.shop, lines), "line_error": line_error}
+    context.update(_totals(request.shop, lines, form))
+    return render(
+        request, "channels/new_order.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _create(request, data: dict, lines: list[dict]) -> str:
+    customer = {
+        "name": data["name"],
+        "phone": data["phone"],
+        "address": {
+            "line": data["address_line"],
+            "subdistrict": data["subdistrict"],
+            "district": data["district"],
+            "province": data["province"],
+            "postcode": data["postcode"],
+        },
+    }
+    order, _created = create_order(
+        shop=request.shop,
+        by=request.actor,
+        channel=data["channel"],
+        customer=customer,
+        lines=lines,
+        payment_method=data["payment_method"],
+        shipping_fee=data["shipping_fee"] or 0,
+        discount=data["discount"] or 0,
+        note=data["note"],
+    )
+    return reverse("orders:detail", args=[order.pk])
+
+
+def _posted_lines(post) -> list[dict]:
+    lines = []
+    for sku, qty, price in zip(
+        post.getlist("line_sku"), post.getlist("line_qty"), post.getlist("line_price"), strict=False
+    ):
+        if not sku:
+            continue
+        quantity = int(qty) if qty.strip().isdigit() else qty
+        lines.append({"sku": sku, "quantity": quantity, "unit_price": price.strip() or None})
+    return lines
+
+
+def _line_rows(shop, lines: list[dict]) -> list[dict]:
+    variants = {
+        v.sku: v
+        for v in Variant.objects.for_shop(shop)
+        .select_related("product")
+        .filter(sku__in=[li["sku"] for li in lines])
+    }
+    rows = []
+    for line in lines:
+        variant = variants.get(line["sku"])
+        rows.append(
+            {
+                **line,
+                "name": variant.display_name if variant else _("ไม่พบสินค้า"),
+                "unit_price": line["unit_price"] or (variant.price if variant else ""),
+                "available": available_to_sell(shop=shop, variant=variant) if variant else 0,
+            }
+        )
+    return rows
+
+
+def _totals(shop, lines: list[dict], form) -> dict:
+    """Totals as they will be on the order; bad numbers just show no total yet."""
+    try:
+        rows = _line_rows(shop, lines)
+        amounts = [
+            line_total(
+                unit_price=Decimal(str(r["unit_price"])),
+                quantity=int(r["quantity"]),
+                line_discount=Decimal(0),
+                field="",
+            )
+            for r in rows
+        ]
+        fee = Decimal(form.data.get("shipping_fee") or 0)
+        discount = Decimal(form.data.get("discount") or 0)
+        totals = order_totals(
+            line_totals=amounts,
+            shipping_fee=fee,
+            discount=discount,
+            vat_registered=shop.vat_registered,
+            vat_rate=shop.vat_rate,
+            prices_include_vat=shop.prices_include_vat,
+        )
+    except (TaladError, InvalidOperation, ValueError, TypeError):
+        return {"totals": None}
+    return {"totals": totals}
+
+
+@require_POST
+@shop_page("manage_orders")
+def parse(request):
+    """The customer fields filled from the pasted chat text (an htmx fragment)."""
+    text = request.POST.get("chat_text", "")[:5000]
+    parsed = parse_contact(text)
+    form = NewOrderForm(
+        initial={field: getattr(parsed, field) for field in NewOrderForm.CUSTOMER_FIELDS}
+    )
+    customer = None
+    if parsed.phone:
+        try:
+            customer = known_customer(shop=request.shop, phone=normalise_phone(parsed.phone))
+        except TaladError:
+            customer = None
+    context = {
+        "form": form,
+        "candidates": parsed.candidates,
+        "customer": customer,
+        "parsed": parsed,
+        "raw_text": text,
+    }
+    return render(request, "channels/new_order.html#customer", context)
+
+
+@shop_page("manage_orders")
+def product_search(request):
+    q = request.GET.get("q", "").strip()[:100]
+    variants = []
+    if q:
+        variants = list(
+            Variant.objects.for_shop(request.shop)
+            .select_related("product")
+            .filter(active=True)
+            .filter(Q(sku__icontains=q) | Q(barcode=q) | Q(product__name__icontains=q))
+            .order_by("sku")[:15]
+        )
+    rows = [
+        {"variant": v, "available": available_to_sell(shop=request.shop, variant=v)}
+        for v in variants
+    ]
+    return render(request, "channels/new_order.html#picker", {"results": rows, "q": q})
+
+
+@shop_page("manage_orders")
+def line_row(request):
+    sku = request.GET.get("sku", "")
+    rows = _line_rows(request.shop, [{"sku": sku, "quantity": 1, "unit_price": None}])
+    return render(request, "channels/new_order.html#line", {"line": rows[0]})
+
+
+@require_POST
+@shop_page("manage_orders")
+def totals(request):
+    form = NewOrderForm(request.POST)
+    return render(
+        request,
+        "channels/new_order.html#totals",
+        _totals(request.shop, _posted_lines(request.POST), form),
+    )
