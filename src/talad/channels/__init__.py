@@ -1,0 +1,1 @@
+"""Where orders come from: reading what customers type in chats (smart paste)."""

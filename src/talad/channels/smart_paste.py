@@ -1,0 +1,765 @@
+"""Smart paste: the name, phone and Thai address in what a customer typed into a chat.
+
+`parse_contact(text)` is a pure function (no database, no Django): the order form and
+`POST /api/v1/parse-contact` both call it. It reads, in this order (REFERENCE.md §7):
+
+1. phones, in any common spelling (`081-234-5678`, `+66 81 234 5678`, `02 123 4567`),
+   checked with `phonenumbers` and written `0XXXXXXXXX`; the first valid one is the phone;
+2. the postcode: the last five-digit number that is a real postcode;
+3. area names after a marker (ต./ตำบล/แขวง, อ./อำเภอ/เขต, จ./จังหวัด), the longest known
+   name that follows, so glued text (`ต.คลองหนึ่งอ.คลองหลวง`) reads too; กทม./กรุงเทพฯ;
+4. bare area names (no marker), whole words only, and — among the few areas the evidence
+   already allows — names found anywhere in the text;
+5. every subdistrict the evidence allows gets a score (postcode, subdistrict, district,
+   province; a marked name counts more than a bare one); the best ones win. A field is
+   filled only when every winner agrees on it; otherwise the winners are returned in
+   `candidates` so the seller picks one. A typo after a marker is matched loosely, but
+   only against the areas the rest of the text allows (or the 77 provinces / 928 districts).
+6. what is left: the name (a piece with a title, else one after a `ชื่อ` label, else the
+   first short piece without digits), and the address line (house number, หมู่, ซอย,
+   ถนน, building — kept as typed).
+
+Decisions:
+- Names: `คุณ` (and `K.`/`Khun`) is a courtesy word and is dropped; formal titles stay,
+  spelt out and written the Thai way, glued to the first name: `น.ส. สมหญิง` →
+  `นางสาวสมหญิง`, `ด.ช.` → `เด็กชาย`; `Mr.`/`Mrs.`/`Ms.`/`Miss` stay as typed.
+- Areas are spelt as GeoThai spells them: the province `กรุงเทพมหานคร`, Bangkok districts
+  with their `เขต` (`เขตปทุมวัน`), other districts without `อำเภอ`.
+- Text with neither a phone nor a place in it is not a contact: every field stays empty.
+- Nothing raises: empty, garbage or very long text gives empty fields. Only the first
+  `MAX_CHARS` characters are read.
+
+Area data: GeoThai (https://github.com/GeoThai), licensed CC-BY-4.0, through the `geothai`
+package (MIT).
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+import geothai
+import phonenumbers
+
+MAX_CHARS = 20_000
+# More equally good areas than this is no longer a choice a seller can make from a list.
+MAX_CANDIDATES = 40
+
+SUB, DIST, PROV = "subdistrict", "district", "province"
+BANGKOK = "10"
+
+# Evidence weights: a name after a marker, or the postcode, is strong; a bare word is
+# weaker (it may be a person's name: สุรินทร์ is a province and a first name); a name
+# found inside other text only breaks ties. Below MIN_SCORE nothing is filled.
+MARKED, BARE, INSIDE = 3, 2, 1
+MIN_SCORE = 3
+
+
+@dataclass
+class ParsedContact:
+    name: str = ""
+    phone: str = ""
+    address_line: str = ""
+    subdistrict: str = ""
+    district: str = ""
+    province: str = ""
+    postcode: str = ""
+    # Equally likely areas when the text does not settle one: dicts with
+    # subdistrict, district, province and postcode. Empty when the area is certain.
+    candidates: list[dict] = field(default_factory=list)
+
+
+# --- the area indexes, built once -------------------------------------------------------
+
+_PROVINCE_ALIASES = {
+    "กทม": BANGKOK,
+    "กรุงเทพ": BANGKOK,
+    "กรุงเทพฯ": BANGKOK,
+    "กรุงเทพมหานครฯ": BANGKOK,
+    "อยุธยา": "14",
+    "กรุงศรีอยุธยา": "14",
+    "โคราช": "30",
+    "อุบล": "34",
+    "สุราษฎร์": "84",
+    "สุราษฎร์ฯ": "84",
+    "นครศรีฯ": "80",
+    "นครศรี": "80",
+    "ประจวบฯ": "77",
+    "ประจวบ": "77",
+}
+
+
+@dataclass(frozen=True)
+class _Area:
+    code: str
+    name: str
+    district_code: str
+    province_code: str
+    postal_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Index:
+    # level → spelling → codes of that level
+    names: dict[str, dict[str, frozenset[str]]]
+    longest: dict[str, int]
+    subdistricts: dict[str, _Area]
+    district_names: dict[str, str]
+    province_names: dict[str, str]
+    subs_of_district: dict[str, tuple[str, ...]]
+    subs_of_province: dict[str, tuple[str, ...]]
+    subs_of_postcode: dict[str, tuple[str, ...]]
+
+
+def _spellings(name: str) -> set[str]:
+    """The ways people write one official name: without hyphen, either half of `A (B)`."""
+    out = {name, name.replace("-", "")}
+    paren = re.fullmatch(r"(.+?)\s*\((.+)\)", name)
+    if paren:
+        out |= {paren.group(1), paren.group(2)}
+    return {s for s in out if s}
+
+
+@cache
+def _index() -> _Index:
+    names: dict[str, dict[str, set[str]]] = {SUB: {}, DIST: {}, PROV: {}}
+    subdistricts: dict[str, _Area] = {}
+    district_names: dict[str, str] = {}
+    province_names: dict[str, str] = {}
+    subs_of_district: dict[str, list[str]] = {}
+    subs_of_province: dict[str, list[str]] = {}
+    subs_of_postcode: dict[str, list[str]] = {}
+
+    def add(level: str, spelling: str, code: str) -> None:
+        names[level].setdefault(spelling, set()).add(code)
+
+    for p in geothai.provinces():
+        province_names[p.code] = p.name_th
+        for s in _spellings(p.name_th):
+            add(PROV, s, p.code)
+        add(PROV, p.name_en.lower(), p.code)
+        for d in geothai.districts(p.code):
+            district_names[d.code] = d.name_th
+            spellings = _spellings(d.name_th)
+            if d.name_th.startswith("เขต"):
+                spellings |= _spellings(d.name_th.removeprefix("เขต"))
+            if d.code.endswith("01") and p.code != BANGKOK:  # อ.เมือง is the capital district
+                spellings |= {"เมือง", "เมือง" + p.name_th}
+            for s in spellings:
+                add(DIST, s, d.code)
+            for s in geothai.subdistricts(d.code):
+                area = _Area(s.code, s.name_th, d.code, p.code, tuple(s.postal_codes))
+                subdistricts[s.code] = area
+                subs_of_district.setdefault(d.code, []).append(s.code)
+                subs_of_province.setdefault(p.code, []).append(s.code)
+                for pc in area.postal_codes:
+                    subs_of_postcode.setdefault(pc, []).append(s.code)
+                for spelling in _spellings(s.name_th):
+                    add(SUB, spelling, s.code)
+    for alias, code in _PROVINCE_ALIASES.items():
+        add(PROV, alias, code)
+    frozen = {level: {k: frozenset(v) for k, v in d.items()} for level, d in names.items()}
+    return _Index(
+        names=frozen,
+        longest={level: max(map(len, d)) for level, d in frozen.items()},
+        subdistricts=subdistricts,
+        district_names=district_names,
+        province_names=province_names,
+        subs_of_district={k: tuple(v) for k, v in subs_of_district.items()},
+        subs_of_province={k: tuple(v) for k, v in subs_of_province.items()},
+        subs_of_postcode={k: tuple(v) for k, v in subs_of_postcode.items()},
+    )
+
+
+# --- patterns ---------------------------------------------------------------------------
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f]")
+# A vowel or tone mark that belongs to the letter before it: a name cannot end before one.
+_COMBINING = re.compile("[\u0e30-\u0e3a\u0e45-\u0e4e]")
+_THAI_WORD = re.compile("[\u0e01-\u0e4e]+(?:-[\u0e01-\u0e4e]+)*")
+_WORD_START = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44A-Za-z\\s]")
+
+_PHONE = re.compile(r"(?<![\d/])(?:\+\s?66|\(?0)(?:[\s\-.()]{0,2}\d){8,9}(?!\d)")
+_POSTCODE = re.compile(r"(?<![\d/\-.])\d{5}(?![\d/])")
+_MARKER = re.compile(r"(กิ่งอำเภอ|อำเภอ|ตำบล|จังหวัด|แขวง|เขต|ต\.|อ\.|จ\.)\s*")
+_MARKER_LEVEL = {
+    "ตำบล": SUB,
+    "ต.": SUB,
+    "แขวง": SUB,
+    "อำเภอ": DIST,
+    "กิ่งอำเภอ": DIST,
+    "อ.": DIST,
+    "เขต": DIST,
+    "จังหวัด": PROV,
+    "จ.": PROV,
+}
+_LATIN_BANGKOK = re.compile(r"\b(?:bangkok|bkk)\b", re.IGNORECASE)
+# A road, lane, village or building name is address text even when it is also an area name
+# (ถ.ลาดพร้าว, ถนนกรุงเทพ-นนทบุรี).
+_NAMED_PLACE = re.compile(
+    r"(?:ซอย|ซ\.|ถนน|ถ\.|ตรอก|หมู่บ้าน|มบ\.|ม\.บ\.|คอนโด|อาคาร|ตึก|โครงการ|นิคม|บริษัท|บจก\.)\s*[^\s,;]*"
+)
+
+_LABEL = re.compile(
+    r"^(?:ชื่อ\s*[-/]?\s*(?:นามสกุล|สกุล)|ชื่อผู้รับ|ผู้รับ|ชื่อ|นามสกุล"
+    r"|ที่อยู่\s*(?:ในการจัดส่ง|จัดส่ง|ผู้รับ|สำหรับจัดส่ง)?|จัดส่งที่|ส่งที่"
+    r"|เบอร์\s*โทรศัพท์|เบอร์\s*โทร|เบอร์|โทรศัพท์|โทร\.?|มือถือ|tel\.?|phone|mobile|name|address"
+    r"|รหัส\s*ไปรษณีย์|ไปรษณีย์|ปณ\.|zip\s*code|zip|postcode|postal\s*code)"
+    r"\s*[:：=\-.]?\s*",
+    re.IGNORECASE,
+)
+_NAME_LABEL = re.compile(r"^(?:ชื่อ|ผู้รับ|นามสกุล|name)", re.IGNORECASE)
+_ADDRESS_LABEL = re.compile(r"^(?:ที่อยู่|address)", re.IGNORECASE)
+
+_ADDRESS_WORD = re.compile(
+    r"^(?:บ้านเลขที่|เลขที่|หมู่ที่|หมู่บ้าน|หมู่|ม\.|มบ\.|ซอย|ซ\.|ถนน|ถ\.|ตรอก|คอนโด|อาคาร|ตึก"
+    r"|ชั้น|ห้อง|หอพัก|อพาร์ท|อพาร์ต|แมนชั่น|โครงการ|นิคม|ใกล้|ข้าง|ตรงข้าม|ปากซอย|ท้ายซอย"
+    r"|หน้าปากซอย|แยก|บ้าน|บจก|บริษัท|หจก|ร้าน|โรงเรียน|โรงพยาบาล|รพ\.|วัด|ตลาด"
+    r"|ตำบล|ต\.|อำเภอ|อ\.|จังหวัด|จ\.|แขวง|เขต|moo\b|soi\b|road\b|rd\b|village\b|condo\b)",
+    re.IGNORECASE,
+)
+# Chat talk that is neither a name nor an address.
+_CHATTER = re.compile(
+    r"สวัสดี|ขอบคุณ|รบกวน|ส่งของ|ส่งที่|ส่งให้|สั่งซื้อ|สั่ง|โอน|ยืนยัน|ปลายทาง|เก็บเงิน|ด้วยนะ|ได้เลย"
+    r"|ค่าส่ง|หรือ"
+    r"|^(?:cf|cod|ok|โอเค|ค่ะ|คะ|ครับ|คับ|จ้า|จ้ะ|ค่า|นะคะ|นะครับ|ฮะ)$",
+    re.IGNORECASE,
+)
+_POLITE_END = re.compile(r"(?:นะคะ|นะครับ|ค่ะ|ครับ|จ้า)$")
+
+# (written form, how the name keeps it); longest first so นางสาว wins over นาง.
+_TITLES = (
+    ("นางสาว", "นางสาว"),
+    ("เด็กหญิง", "เด็กหญิง"),
+    ("เด็กชาย", "เด็กชาย"),
+    ("น.ส.", "นางสาว"),
+    ("นส.", "นางสาว"),
+    ("ด.ญ.", "เด็กหญิง"),
+    ("ด.ช.", "เด็กชาย"),
+    ("นาง", "นาง"),
+    ("นาย", "นาย"),
+    ("คุณ", ""),
+    ("khun", ""),
+    ("k.", ""),
+    ("mrs.", "Mrs. "),
+    ("mrs", "Mrs. "),
+    ("mr.", "Mr. "),
+    ("mr", "Mr. "),
+    ("ms.", "Ms. "),
+    ("ms", "Ms. "),
+    ("miss", "Miss "),
+)
+_NAME_MAX_WORDS = 3
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Mention:
+    level: str
+    codes: frozenset[str]
+    weight: int
+    start: int
+    end: int
+
+
+@dataclass
+class _Unknown:
+    """A marker followed by a word that is no known area: perhaps a typo."""
+
+    level: str
+    word: str
+    start: int
+    end: int
+
+
+def parse_contact(text: str) -> ParsedContact:
+    """Reads the name, phone and address out of pasted chat text (see the module docstring)."""
+    if not isinstance(text, str):
+        return ParsedContact()
+    text = _clean(text[:MAX_CHARS])
+    if not text.strip():
+        return ParsedContact()
+    return _Reader(text).read()
+
+
+def _clean(text: str) -> str:
+    text = text.translate(_THAI_DIGITS)
+    text = _INVISIBLE.sub("", text)
+    # Common Thai typing slips: นิคหิต + สระอา for สระอำ, two สระเอ for สระแอ.
+    text = text.replace("\u0e4d\u0e32", "\u0e33").replace("เเ", "แ")
+    text = "".join(
+        " " if unicodedata.category(c) in ("So", "Sk", "Co", "Cc") and c != "\n" else c
+        for c in text
+    )
+    return text.replace("\r", "\n").replace("\t", " ")
+
+
+class _Reader:
+    def __init__(self, text: str):
+        self.text = text
+        self.index = _index()
+        # 0 free; 1 phone or postcode; 2 a marker with its name; 3 a named place
+        self.busy = bytearray(len(text))
+        # spans taken out of the text: (start, end, is_address_part)
+        self.removed: list[tuple[int, int, bool]] = []
+        self.mentions: list[_Mention] = []
+        self.unknown: list[_Unknown] = []
+        # subdistrict code → the mention that supports each level of it
+        self.assigned: dict[str, dict[str, _Mention]] = {}
+
+    def read(self) -> ParsedContact:
+        out = ParsedContact()
+        out.phone = self._phones()
+        postcode, postcode_span = self._postcode()
+        if postcode_span:
+            self.removed.append((*postcode_span, True))
+        self._marked_names()
+        self._named_places()
+        self._bare_names()
+        winners = self._resolve(postcode)
+        if winners:
+            self._fill_area(out, winners, postcode)
+        elif postcode:
+            out.postcode = postcode
+        if not (out.phone or out.postcode or out.province or out.candidates):
+            return ParsedContact()  # no phone and no place: not a contact at all
+        out.name, out.address_line = self._name_and_line()
+        return out
+
+    # -- phones and postcode
+
+    def _phones(self) -> str:
+        found = ""
+        for m in _PHONE.finditer(self.text):
+            number, end = _valid_phone(self.text, m.start(), m.end())
+            if not number:
+                continue
+            self._mark(m.start(), end, 1)
+            self.removed.append((m.start(), end, False))
+            found = found or number
+        return found
+
+    def _postcode(self) -> tuple[str, tuple[int, int] | None]:
+        last = None
+        for m in _POSTCODE.finditer(self.text):
+            if not self._free(m.start(), m.end()):
+                continue
+            if m.group() in self.index.subs_of_postcode:
+                last = m
+        if last is None:
+            return "", None
+        self._mark(last.start(), last.end(), 1)
+        return last.group(), (last.start(), last.end())
+
+    # -- area names
+
+    def _marked_names(self) -> None:
+        text, pos = self.text, 0
+        while m := _MARKER.search(text, pos):
+            if not self._free(m.start(), m.end()):
+                pos = m.end()
+                continue
+            level = _MARKER_LEVEL[m.group(1)]
+            end, codes = self._longest_name(level, m.end())
+            if codes:
+                self.mentions.append(_Mention(level, codes, MARKED, m.start(), end))
+                self._mark(m.start(), end, 2)
+                pos = end
+                continue
+            word = _THAI_WORD.match(text, m.end())
+            if word and (m.start() == 0 or not _is_thai_letter(text[m.start() - 1])):
+                stop = word.end()
+                following = _MARKER.search(text, m.end() + 1, stop)
+                if following:
+                    stop = following.start()
+                self.unknown.append(_Unknown(level, text[m.end() : stop], m.start(), stop))
+            pos = m.end()
+
+    def _longest_name(self, level: str, start: int) -> tuple[int, frozenset[str]]:
+        names, text = self.index.names[level], self.text
+        for length in range(min(self.index.longest[level], len(text) - start), 1, -1):
+            end = start + length
+            if text[start:end] in names and not (end < len(text) and _COMBINING.match(text, end)):
+                return end, names[text[start:end]]
+        return start, frozenset()
+
+    def _named_places(self) -> None:
+        for m in _NAMED_PLACE.finditer(self.text):
+            end = m.start()
+            while end < m.end() and not self.busy[end]:
+                end += 1
+            self._mark(m.start(), end, 3)
+
+    def _bare_names(self) -> None:
+        for m in _LATIN_BANGKOK.finditer(self.text):
+            if self._free(m.start(), m.end()):
+                self.mentions.append(
+                    _Mention(PROV, frozenset({BANGKOK}), MARKED, m.start(), m.end())
+                )
+        for start, end in self._free_runs():
+            for m in _THAI_WORD.finditer(self.text, start, end):
+                word = m.group()
+                if word.endswith("ฯ") and word not in self.index.names[PROV]:
+                    word = word[:-1]
+                for level in (SUB, DIST, PROV):
+                    codes = self.index.names[level].get(word)
+                    if codes:
+                        # The Bangkok short forms are never a person's name.
+                        weight = MARKED if level == PROV and codes == {BANGKOK} else BARE
+                        self.mentions.append(_Mention(level, codes, weight, m.start(), m.end()))
+
+    def _free_runs(self):
+        start = None
+        for i, kind in enumerate(self.busy):
+            if kind and start is not None:
+                yield start, i
+                start = None
+            elif not kind and start is None:
+                start = i
+        if start is not None:
+            yield start, len(self.busy)
+
+    # -- choosing the area
+
+    def _resolve(self, postcode: str) -> list[_Area]:
+        winners = self._best(self._candidates(postcode), postcode)
+        if self.unknown and self._fuzzy(winners):
+            winners = self._best(self._candidates(postcode), postcode)
+        if 1 < len(winners) <= 60 and self._names_inside(winners):
+            winners = self._best({w.code for w in winners}, postcode)
+        return winners
+
+    def _candidates(self, postcode: str) -> set[str]:
+        ix = self.index
+        codes: set[str] = set(ix.subs_of_postcode.get(postcode, ()))
+        for m in self.mentions:
+            if m.level == SUB:
+                codes |= m.codes
+            elif m.level == DIST:
+                for d in m.codes:
+                    codes.update(ix.subs_of_district.get(d, ()))
+            else:
+                for p in m.codes:
+                    codes.update(ix.subs_of_province.get(p, ()))
+        return codes
+
+    def _best(self, codes: set[str], postcode: str) -> list[_Area]:
+        """The subdistricts with the highest score. Each mention counts for one level only:
+        "บางรัก" is a district and a subdistrict, but one word is not both."""
+        by_code: dict[str, dict[str, list[_Mention]]] = {SUB: {}, DIST: {}, PROV: {}}
+        for m in sorted(self.mentions, key=lambda m: (m.weight, m.start), reverse=True):
+            for code in m.codes:
+                by_code[m.level].setdefault(code, []).append(m)
+        scored: dict[str, int] = {}
+        self.assigned = {}
+        for code in codes:
+            area = self.index.subdistricts[code]
+            options = (
+                by_code[SUB].get(area.code, ())[:3],
+                by_code[DIST].get(area.district_code, ())[:3],
+                by_code[PROV].get(area.province_code, ())[:3],
+            )
+            score, chosen = _assign(options)
+            scored[code] = score + (MARKED if postcode in area.postal_codes else 0)
+            self.assigned[code] = chosen
+        top = max(scored.values(), default=0)
+        if top < MIN_SCORE:
+            return []
+        return sorted(
+            (self.index.subdistricts[c] for c, s in scored.items() if s == top),
+            key=lambda a: a.code,
+        )
+
+    def _fuzzy(self, winners: list[_Area]) -> bool:
+        """Match a misspelt name after a marker against the names still possible (or, with
+        nothing else to go on, against every province or district)."""
+        ix, added = self.index, False
+        for u in self.unknown:
+            if len(u.word) < 3:
+                continue
+            by_name: dict[str, set[str]] = {}
+            if u.level == SUB:
+                for a in winners if len(winners) <= 200 else ():
+                    by_name.setdefault(a.name, set()).add(a.code)
+            elif u.level == DIST:
+                for code in {a.district_code for a in winners} or ix.district_names:
+                    name = ix.district_names[code].removeprefix("เขต")
+                    by_name.setdefault(name, set()).add(code)
+            else:
+                for code in {a.province_code for a in winners} or ix.province_names:
+                    by_name.setdefault(ix.province_names[code], set()).add(code)
+            close = difflib.get_close_matches(u.word, list(by_name), n=2, cutoff=0.75)
+            if len(close) == 2 and _similarity(u.word, close[0]) == _similarity(u.word, close[1]):
+                continue
+            if close:
+                codes = frozenset(by_name[close[0]])
+                self.mentions.append(_Mention(u.level, codes, BARE, u.start, u.end))
+                self._mark(u.start, u.end, 2)
+                added = True
+        return added
+
+    def _names_inside(self, winners: list[_Area]) -> bool:
+        """Names of the remaining areas written inside other text (no spaces, no markers)."""
+        ix, text, added = self.index, self.text, False
+        seen: set[tuple[str, str, str]] = set()
+        for a in winners:
+            for level, code, name in (
+                (SUB, a.code, a.name),
+                (DIST, a.district_code, ix.district_names[a.district_code].removeprefix("เขต")),
+                *((PROV, a.province_code, n) for n in _province_spellings(a.province_code)),
+            ):
+                if (level, code, name) in seen or len(name) < 3:
+                    continue
+                seen.add((level, code, name))
+                at = text.rfind(name)
+                while at >= 0 and not self._inside_ok(at, at + len(name)):
+                    at = text.rfind(name, 0, at)
+                if at >= 0:
+                    self.mentions.append(
+                        _Mention(level, frozenset({code}), INSIDE, at, at + len(name))
+                    )
+                    added = True
+        return added
+
+    def _inside_ok(self, start: int, end: int) -> bool:
+        if any(self.busy[i] == 1 for i in range(start, end)):
+            return False
+        return not (end < len(self.text) and _COMBINING.match(self.text, end))
+
+    def _fill_area(self, out: ParsedContact, winners: list[_Area], postcode: str) -> None:
+        ix = self.index
+        pairs = []
+        for a in winners:
+            codes = (postcode,) if postcode in a.postal_codes else a.postal_codes
+            pairs.extend((a, pc) for pc in codes)
+        sub_names = {a.name for a, _ in pairs}
+        districts = {a.district_code for a, _ in pairs}
+        provinces = {a.province_code for a, _ in pairs}
+        postcodes = {pc for _, pc in pairs}
+        if len(provinces) == 1:
+            out.province = ix.province_names[provinces.pop()]
+            self._consume(PROV, winners)
+        if len(districts) == 1:
+            out.district = ix.district_names[districts.pop()]
+            self._consume(DIST, winners)
+        if len(sub_names) == 1:
+            out.subdistrict = sub_names.pop()
+            self._consume(SUB, winners)
+        if len(postcodes) == 1:
+            out.postcode = postcodes.pop()
+        if 1 < len(pairs) <= MAX_CANDIDATES:
+            out.candidates = [
+                {
+                    "subdistrict": a.name,
+                    "district": ix.district_names[a.district_code],
+                    "province": ix.province_names[a.province_code],
+                    "postcode": pc,
+                }
+                for a, pc in pairs
+            ]
+
+    def _consume(self, level: str, winners: list[_Area]) -> None:
+        """Take out of the text the words that named the chosen area at this level (for a
+        name written twice, the marked or the later one: the first may be the customer's)."""
+        for a in winners:
+            m = self.assigned.get(a.code, {}).get(level)
+            if m is not None:
+                self.removed.append((m.start, m.end, True))
+                return
+
+    # -- name and address line
+
+    def _name_and_line(self) -> tuple[str, str]:
+        text = self.text
+        cut = bytearray(len(text))
+        for start, end, _address in self.removed:
+            cut[start:end] = b"\x01" * (end - start)
+        # (start, kind, words, titled, labelled): kind is "name" or "address"
+        pieces: list[list] = []
+        area_marks = [start for start, _end, address in self.removed if address]
+        for seg_start, segment in _segments(text, cut):
+            self._read_segment(seg_start, segment, pieces)
+        name_piece = _choose_name(pieces)
+        name = _name_from(name_piece[2]) if name_piece else ""
+        if name_piece:
+            extra = name_piece[2][_name_word_count(name_piece[2]) :]
+            if extra:
+                pieces.append([name_piece[0] + 1, "other", extra, False, False])
+        address_at = [p[0] for p in pieces if p[1] == "address"] + area_marks
+        first, last = (min(address_at), max(address_at)) if address_at else (0, -1)
+        line_words: list[str] = []
+        for p in sorted(pieces, key=lambda p: p[0]):
+            if p is name_piece:
+                continue
+            if p[1] == "address" or (first <= p[0] <= last and not _CHATTER.search(" ".join(p[2]))):
+                line_words.extend(p[2])
+        line = " ".join(line_words)
+        line = re.sub(r"\s+", " ", line).strip(" ,;:-")
+        return name, line
+
+    def _read_segment(self, seg_start: int, segment: str, pieces: list[list]) -> None:
+        """Split one segment into name pieces and address pieces (see _name_and_line)."""
+        labelled_name = labelled_address = False
+        current: list | None = None
+        for m in re.finditer(r"\S+", segment):
+            word = m.group().strip("\"'“”‘’()[]{}<>")
+            at = seg_start + m.start()
+            label = _LABEL.match(word)
+            if label:
+                if _NAME_LABEL.match(word):
+                    labelled_name, labelled_address = True, False
+                elif _ADDRESS_LABEL.match(word):
+                    labelled_name, labelled_address = False, True
+                else:
+                    labelled_name = labelled_address = False
+                current = None
+                word = word[label.end() :]
+                at += label.end()
+            if not any(c.isalnum() for c in word):
+                continue
+            if _CHATTER.search(word) and not _ADDRESS_WORD.match(word):
+                current = None if current and current[1] == "name" else current
+                continue
+            if _starts_with_title(word) and not labelled_address:
+                current = [at, "name", [word], True, labelled_name]
+                pieces.append(current)
+            elif labelled_address or any(c.isdigit() for c in word) or _ADDRESS_WORD.match(word):
+                if current is None or current[1] != "address":
+                    current = [at, "address", [], False, False]
+                    pieces.append(current)
+                current[2].append(word)
+            elif current is None:
+                current = [at, "name", [word], False, labelled_name]
+                pieces.append(current)
+            else:
+                current[2].append(word)
+
+    # -- helpers
+
+    def _free(self, start: int, end: int) -> bool:
+        return not any(self.busy[start:end])
+
+    def _mark(self, start: int, end: int, kind: int) -> None:
+        self.busy[start:end] = bytes([kind]) * (end - start)
+
+
+def _valid_phone(text: str, start: int, end: int) -> tuple[str, int]:
+    """The number in text[start:end] as 0XXXXXXXXX, trying the shorter landline form when
+    the greedy match swallowed a digit that follows; ("", end) if it is no Thai phone."""
+    digit_ends = [i + 1 for i in range(start, end) if text[i].isdigit()]
+    for cut in (len(digit_ends), len(digit_ends) - 1):
+        stop = digit_ends[cut - 1]
+        if stop < len(text) and text[stop].isdigit():
+            continue
+        digits = re.sub(r"\D", "", text[start:stop])
+        if digits.startswith("66"):
+            digits = "0" + digits[2:]
+        if len(digits) not in (9, 10):
+            continue
+        try:
+            number = phonenumbers.parse(digits, "TH")
+        except phonenumbers.NumberParseException:
+            continue
+        if number.country_code == 66 and phonenumbers.is_valid_number(number):
+            return "0" + str(number.national_number), stop
+    return "", end
+
+
+def _segments(text: str, cut: bytearray):
+    """Runs of text between removed parts, line breaks and list separators."""
+    start = None
+    for i, ch in enumerate(text):
+        boundary = cut[i] or ch in "\n,;|"
+        if boundary:
+            if start is not None:
+                yield start, text[start:i]
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        yield start, text[start:]
+
+
+def _assign(options) -> tuple[int, dict[str, _Mention]]:
+    """The best mention for each level (subdistrict, district, province) such that no two
+    levels lean on the same words; options per level come best first."""
+    firsts = [opts[0] for opts in options if opts]
+    if _disjoint(firsts):
+        return sum(m.weight for m in firsts), {m.level: m for m in firsts}
+    best: tuple[int, dict[str, _Mention]] = (0, {})
+    for combo in itertools.product(*[(*opts, None) for opts in options]):
+        picked = [m for m in combo if m is not None]
+        score = sum(m.weight for m in picked)
+        if score > best[0] and _disjoint(picked):
+            best = (score, {m.level: m for m in picked})
+    return best
+
+
+def _disjoint(mentions: list[_Mention]) -> bool:
+    return not any(
+        a.start < b.end and b.start < a.end for a, b in itertools.combinations(mentions, 2)
+    )
+
+
+@cache
+def _province_spellings(code: str) -> tuple[str, ...]:
+    names = _index().names[PROV]
+    return tuple(sorted((n for n, codes in names.items() if code in codes), key=len, reverse=True))
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _is_thai_letter(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e4e"
+
+
+def _title_at(word: str) -> tuple[str, str] | None:
+    lower = word.lower()
+    for written, kept in _TITLES:
+        if lower.startswith(written):
+            rest = word[len(written) :]
+            if not rest or _WORD_START.match(rest):
+                return written, kept
+    return None
+
+
+def _starts_with_title(word: str) -> bool:
+    return _title_at(word) is not None
+
+
+def _choose_name(pieces: list[list]) -> list | None:
+    names = [p for p in pieces if p[1] == "name" and any(ch.isalpha() for ch in "".join(p[2]))]
+    for wanted in (lambda p: p[3], lambda p: p[4], lambda p: len(p[2]) <= _NAME_MAX_WORDS + 1):
+        for p in names:
+            if wanted(p):
+                return p
+    return None
+
+
+def _name_word_count(words: list[str]) -> int:
+    """How many words make the name: a title standing alone joins the word after it."""
+    title = _title_at(words[0])
+    bare_title = title is not None and len(words[0]) == len(title[0]) and len(words) > 1
+    return min(len(words), _NAME_MAX_WORDS + (1 if bare_title else 0))
+
+
+def _name_from(words: list[str]) -> str:
+    words = list(words[: _name_word_count(words)])
+    title = _title_at(words[0])
+    if title:
+        written, kept = title
+        rest = words[0][len(written) :]
+        if not rest and len(words) > 1:
+            rest = words.pop(1)
+        words[0] = (kept + rest) if rest else kept.strip()
+    words[-1] = _POLITE_END.sub("", words[-1]) or words[-1]
+    return " ".join(w for w in words if w).strip(" ,;:-")[:200]
