@@ -166,12 +166,14 @@ def _unexpected(request, exc):
 
 def _mount_routers() -> None:
     from talad.catalog.api import router as catalog_router
+    from talad.channels.api import router as channels_router
     from talad.inventory.api import router as inventory_router
     from talad.orders.api import router as orders_router
 
     api.add_router("/products", catalog_router)
     api.add_router("/stock", inventory_router)
     api.add_router("/orders", orders_router)
+    api.add_router("/parse-contact", channels_router)
 
 
 _mount_routers()

@@ -172,9 +172,7 @@ def test_a_product_page_never_holds_more_than_the_limit(api, shop):
 def test_renaming_a_product_keeps_its_variants(api, shop):
     variant = make_variant(shop, "BAG-1", price="590.00")
 
-    response = api.patch(
-        f"/api/v1/products/{variant.product_id}", {"name": "กระเป๋าผ้า รุ่นใหม่"}
-    )
+    response = api.patch(f"/api/v1/products/{variant.product_id}", {"name": "กระเป๋าผ้า รุ่นใหม่"})
 
     assert response.status_code == 200, response.json()
     assert response.json()["name"] == "กระเป๋าผ้า รุ่นใหม่"

@@ -89,9 +89,7 @@ def test_lists_show_only_the_tokens_own_shop(api, shop, other_shop, theirs):
     assert {m["sku"] for m in movements} == {"MINE"}
 
 
-def test_a_variant_of_another_shop_cannot_be_pulled_into_my_product(
-    api, shop, other_shop, theirs
-):
+def test_a_variant_of_another_shop_cannot_be_pulled_into_my_product(api, shop, other_shop, theirs):
     mine = make_variant(shop, "MINE")
     before = shop_state(other_shop), shop_state(shop)
 
@@ -115,9 +113,7 @@ def test_a_variant_of_another_shop_cannot_be_pulled_into_my_product(
     assert (shop_state(other_shop), shop_state(shop)) == before
 
 
-def test_two_shops_may_use_the_same_sku_without_touching_each_other(
-    api, shop, other_shop, theirs
-):
+def test_two_shops_may_use_the_same_sku_without_touching_each_other(api, shop, other_shop, theirs):
     before = shop_state(other_shop)
 
     created = api.post(
@@ -210,3 +206,10 @@ def test_the_ledger_names_the_token_that_made_each_change(shop, stocked):
     assert latest["actor"].startswith("token:tld_")
     entry = AuditEntry.objects.filter(shop=shop, action="stock.adjust").get()
     assert entry.token is not None and entry.token.role == Role.STAFF
+
+
+def test_an_unknown_api_url_answers_in_the_api_error_shape(api):
+    for path in ("/api/v1/products/abc", "/api/v1/nothing"):
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
