@@ -7,9 +7,12 @@
    checked with `phonenumbers` and written `0XXXXXXXXX`; the first valid one is the phone;
 2. the postcode: the last five-digit number that is a real postcode;
 3. area names after a marker (ต./ตำบล/แขวง, อ./อำเภอ/เขต, จ./จังหวัด), the longest known
-   name that follows, so glued text (`ต.คลองหนึ่งอ.คลองหลวง`) reads too; กทม./กรุงเทพฯ;
+   name that follows, so glued text (`ต.คลองหนึ่งอ.คลองหลวง`) reads too; กทม./กรุงเทพฯ,
+   a few common short names (โคราช, อุบล, นครศรีฯ) and, after จ. only, the two-letter
+   province abbreviations (จ.ชม., จ.ขก.); road, lane and village names (ถ.ลาดพร้าว) are
+   never taken for areas;
 4. bare area names (no marker), whole words only, and — among the few areas the evidence
-   already allows — names found anywhere in the text;
+   already allows — names found anywhere in the text, in Thai or in GeoThai's English;
 5. every subdistrict the evidence allows gets a score (postcode, subdistrict, district,
    province; a marked name counts more than a bare one); the best ones win. A field is
    filled only when every winner agrees on it; otherwise the winners are returned in
@@ -48,6 +51,8 @@ import phonenumbers
 MAX_CHARS = 20_000
 # More equally good areas than this is no longer a choice a seller can make from a list.
 MAX_CANDIDATES = 40
+# Misspelt names tried against the area lists, at most (each try compares with ~1,000 names).
+MAX_FUZZY = 6
 
 SUB, DIST, PROV = "subdistrict", "district", "province"
 BANGKOK = "10"
@@ -75,6 +80,26 @@ class ParsedContact:
 
 # --- the area indexes, built once -------------------------------------------------------
 
+# Short forms seen only after "จ." (alone they are ordinary words: นม is milk).
+_PROVINCE_ABBREVIATIONS = {
+    "กท": BANGKOK,
+    "สป": "11",
+    "นบ": "12",
+    "ปท": "13",
+    "อย": "14",
+    "ชบ": "20",
+    "นม": "30",
+    "อบ": "34",
+    "ขก": "40",
+    "อด": "41",
+    "ชม": "50",
+    "ชร": "57",
+    "นศ": "80",
+    "ภก": "83",
+    "สฎ": "84",
+    "สข": "90",
+}
+
 _PROVINCE_ALIASES = {
     "กทม": BANGKOK,
     "กรุงเทพ": BANGKOK,
@@ -97,6 +122,7 @@ _PROVINCE_ALIASES = {
 class _Area:
     code: str
     name: str
+    name_en: str
     district_code: str
     province_code: str
     postal_codes: tuple[str, ...]
@@ -110,6 +136,7 @@ class _Index:
     subdistricts: dict[str, _Area]
     district_names: dict[str, str]
     province_names: dict[str, str]
+    english_names: dict[str, str]  # district or province code → English name
     subs_of_district: dict[str, tuple[str, ...]]
     subs_of_province: dict[str, tuple[str, ...]]
     subs_of_postcode: dict[str, tuple[str, ...]]
@@ -130,6 +157,7 @@ def _index() -> _Index:
     subdistricts: dict[str, _Area] = {}
     district_names: dict[str, str] = {}
     province_names: dict[str, str] = {}
+    english_names: dict[str, str] = {}
     subs_of_district: dict[str, list[str]] = {}
     subs_of_province: dict[str, list[str]] = {}
     subs_of_postcode: dict[str, list[str]] = {}
@@ -139,11 +167,12 @@ def _index() -> _Index:
 
     for p in geothai.provinces():
         province_names[p.code] = p.name_th
+        english_names[p.code] = p.name_en
         for s in _spellings(p.name_th):
             add(PROV, s, p.code)
-        add(PROV, p.name_en.lower(), p.code)
         for d in geothai.districts(p.code):
             district_names[d.code] = d.name_th
+            english_names[d.code] = d.name_en
             spellings = _spellings(d.name_th)
             if d.name_th.startswith("เขต"):
                 spellings |= _spellings(d.name_th.removeprefix("เขต"))
@@ -152,7 +181,7 @@ def _index() -> _Index:
             for s in spellings:
                 add(DIST, s, d.code)
             for s in geothai.subdistricts(d.code):
-                area = _Area(s.code, s.name_th, d.code, p.code, tuple(s.postal_codes))
+                area = _Area(s.code, s.name_th, s.name_en, d.code, p.code, tuple(s.postal_codes))
                 subdistricts[s.code] = area
                 subs_of_district.setdefault(d.code, []).append(s.code)
                 subs_of_province.setdefault(p.code, []).append(s.code)
@@ -169,6 +198,7 @@ def _index() -> _Index:
         subdistricts=subdistricts,
         district_names=district_names,
         province_names=province_names,
+        english_names=english_names,
         subs_of_district={k: tuple(v) for k, v in subs_of_district.items()},
         subs_of_province={k: tuple(v) for k, v in subs_of_province.items()},
         subs_of_postcode={k: tuple(v) for k, v in subs_of_postcode.items()},
@@ -198,36 +228,37 @@ _MARKER_LEVEL = {
     "จังหวัด": PROV,
     "จ.": PROV,
 }
+_SHORT_PROVINCE = re.compile("([\u0e01-\u0e2e]{2})\\.?(?![\u0e01-\u0e4e])")
 _LATIN_BANGKOK = re.compile(r"\b(?:bangkok|bkk)\b", re.IGNORECASE)
 # A road, lane, village or building name is address text even when it is also an area name
 # (ถ.ลาดพร้าว, ถนนกรุงเทพ-นนทบุรี).
 _NAMED_PLACE = re.compile(
+    "(?<![\u0e01-\u0e4e])"
     r"(?:ซอย|ซ\.|ถนน|ถ\.|ตรอก|หมู่บ้าน|มบ\.|ม\.บ\.|คอนโด|อาคาร|ตึก|โครงการ|นิคม|บริษัท|บจก\.)\s*[^\s,;]*"
 )
 
 _LABEL = re.compile(
-    r"^(?:ชื่อ\s*[-/]?\s*(?:นามสกุล|สกุล)|ชื่อผู้รับ|ผู้รับ|ชื่อ|นามสกุล"
+    r"^(?:ชื่อ\s*[-/]?\s*(?:นามสกุล|สกุล)|ชื่อผู้รับ|ผู้รับ|ชื่อ|นามสกุล|ลูกค้า"
     r"|ที่อยู่\s*(?:ในการจัดส่ง|จัดส่ง|ผู้รับ|สำหรับจัดส่ง)?|จัดส่งที่|ส่งที่"
     r"|เบอร์\s*โทรศัพท์|เบอร์\s*โทร|เบอร์|โทรศัพท์|โทร\.?|มือถือ|tel\.?|phone|mobile|name|address"
     r"|รหัส\s*ไปรษณีย์|ไปรษณีย์|ปณ\.|zip\s*code|zip|postcode|postal\s*code)"
-    r"\s*[:：=\-.]?\s*",
+    r"(?![A-Za-z])\s*[:：=\-.]?\s*",
     re.IGNORECASE,
 )
-_NAME_LABEL = re.compile(r"^(?:ชื่อ|ผู้รับ|นามสกุล|name)", re.IGNORECASE)
+_NAME_LABEL = re.compile(r"^(?:ชื่อ|ผู้รับ|นามสกุล|ลูกค้า|name)", re.IGNORECASE)
 _ADDRESS_LABEL = re.compile(r"^(?:ที่อยู่|address)", re.IGNORECASE)
 
 _ADDRESS_WORD = re.compile(
     r"^(?:บ้านเลขที่|เลขที่|หมู่ที่|หมู่บ้าน|หมู่|ม\.|มบ\.|ซอย|ซ\.|ถนน|ถ\.|ตรอก|คอนโด|อาคาร|ตึก"
     r"|ชั้น|ห้อง|หอพัก|อพาร์ท|อพาร์ต|แมนชั่น|โครงการ|นิคม|ใกล้|ข้าง|ตรงข้าม|ปากซอย|ท้ายซอย"
-    r"|หน้าปากซอย|แยก|บ้าน|บจก|บริษัท|หจก|ร้าน|โรงเรียน|โรงพยาบาล|รพ\.|วัด|ตลาด"
+    r"|หน้าปากซอย|หน้า|หลัง|แยก|บ้าน|บ\.|บจก|บริษัท|หจก|ร้าน|โรงเรียน|โรงพยาบาล|รพ\.|วัด|ตลาด"
     r"|ตำบล|ต\.|อำเภอ|อ\.|จังหวัด|จ\.|แขวง|เขต|moo\b|soi\b|road\b|rd\b|village\b|condo\b)",
     re.IGNORECASE,
 )
 # Chat talk that is neither a name nor an address.
 _CHATTER = re.compile(
     r"สวัสดี|ขอบคุณ|รบกวน|ส่งของ|ส่งที่|ส่งให้|สั่งซื้อ|สั่ง|โอน|ยืนยัน|ปลายทาง|เก็บเงิน|ด้วยนะ|ได้เลย"
-    r"|ค่าส่ง|หรือ"
-    r"|^(?:cf|cod|ok|โอเค|ค่ะ|คะ|ครับ|คับ|จ้า|จ้ะ|ค่า|นะคะ|นะครับ|ฮะ)$",
+    r"|ค่าส่ง|^(?:cf|cod|ok|โอเค|ค่ะ|คะ|ครับ|คับ|จ้า|จ้ะ|ค่า|นะคะ|นะครับ|ฮะ|หรือ|และ|ส่ง)$",
     re.IGNORECASE,
 )
 _POLITE_END = re.compile(r"(?:นะคะ|นะครับ|ค่ะ|ครับ|จ้า)$")
@@ -290,15 +321,15 @@ def parse_contact(text: str) -> ParsedContact:
 
 
 def _clean(text: str) -> str:
-    text = text.translate(_THAI_DIGITS)
-    text = _INVISIBLE.sub("", text)
+    text = text.translate(_THAI_DIGITS).replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text).replace("\t", " ")
     # Common Thai typing slips: นิคหิต + สระอา for สระอำ, two สระเอ for สระแอ.
     text = text.replace("\u0e4d\u0e32", "\u0e33").replace("เเ", "แ")
     text = "".join(
         " " if unicodedata.category(c) in ("So", "Sk", "Co", "Cc") and c != "\n" else c
         for c in text
     )
-    return text.replace("\r", "\n").replace("\t", " ")
+    return text
 
 
 class _Reader:
@@ -307,6 +338,7 @@ class _Reader:
         self.index = _index()
         # 0 free; 1 phone or postcode; 2 a marker with its name; 3 a named place
         self.busy = bytearray(len(text))
+        self.has_latin = re.search("[A-Za-z]{3}", text) is not None
         # spans taken out of the text: (start, end, is_address_part)
         self.removed: list[tuple[int, int, bool]] = []
         self.mentions: list[_Mention] = []
@@ -372,6 +404,13 @@ class _Reader:
                 self.mentions.append(_Mention(level, codes, MARKED, m.start(), end))
                 self._mark(m.start(), end, 2)
                 pos = end
+                continue
+            short = _SHORT_PROVINCE.match(text, m.end()) if level == PROV else None
+            if short and short.group(1) in _PROVINCE_ABBREVIATIONS:
+                codes = frozenset({_PROVINCE_ABBREVIATIONS[short.group(1)]})
+                self.mentions.append(_Mention(level, codes, MARKED, m.start(), short.end()))
+                self._mark(m.start(), short.end(), 2)
+                pos = short.end()
                 continue
             word = _THAI_WORD.match(text, m.end())
             if word and (m.start() == 0 or not _is_thai_letter(text[m.start() - 1])):
@@ -457,44 +496,70 @@ class _Reader:
         for m in sorted(self.mentions, key=lambda m: (m.weight, m.start), reverse=True):
             for code in m.codes:
                 by_code[m.level].setdefault(code, []).append(m)
+        ix = self.index
+        top_weight = {
+            level: {c: ms[0].weight for c, ms in by_code[level].items()} for level in by_code
+        }
+        subs, dists, provs = top_weight[SUB], top_weight[DIST], top_weight[PROV]
+        bounds = []
+        for code in codes:
+            area = ix.subdistricts[code]
+            post = MARKED if postcode in area.postal_codes else 0
+            bound = (
+                post
+                + subs.get(code, 0)
+                + dists.get(area.district_code, 0)
+                + provs.get(area.province_code, 0)
+            )
+            bounds.append((bound, code, post))
+        bounds.sort(key=lambda b: b[0], reverse=True)
+        # A score never exceeds its bound, so once bounds fall below the best score so far,
+        # no one further down can win.
         scored: dict[str, int] = {}
         self.assigned = {}
-        for code in codes:
-            area = self.index.subdistricts[code]
+        top = 0
+        for bound, code, post in bounds:
+            if bound < top:
+                break
+            area = ix.subdistricts[code]
             options = (
-                by_code[SUB].get(area.code, ())[:3],
-                by_code[DIST].get(area.district_code, ())[:3],
-                by_code[PROV].get(area.province_code, ())[:3],
+                by_code[SUB].get(code, [])[:3],
+                by_code[DIST].get(area.district_code, [])[:3],
+                by_code[PROV].get(area.province_code, [])[:3],
             )
             score, chosen = _assign(options)
-            scored[code] = score + (MARKED if postcode in area.postal_codes else 0)
+            scored[code] = score + post
             self.assigned[code] = chosen
-        top = max(scored.values(), default=0)
+            top = max(top, score + post)
         if top < MIN_SCORE:
             return []
         return sorted(
-            (self.index.subdistricts[c] for c, s in scored.items() if s == top),
+            (ix.subdistricts[c] for c, s in scored.items() if s == top),
             key=lambda a: a.code,
         )
 
     def _fuzzy(self, winners: list[_Area]) -> bool:
         """Match a misspelt name after a marker against the names still possible (or, with
-        nothing else to go on, against every province or district)."""
+        nothing else to go on, against every province or district). Only the last few
+        unknown words are tried: an address ends a message."""
         ix, added = self.index, False
-        for u in self.unknown:
+        pools: dict[str, dict[str, set[str]]] = {}
+        for u in self.unknown[-MAX_FUZZY:]:
             if len(u.word) < 3:
                 continue
-            by_name: dict[str, set[str]] = {}
-            if u.level == SUB:
-                for a in winners if len(winners) <= 200 else ():
-                    by_name.setdefault(a.name, set()).add(a.code)
-            elif u.level == DIST:
-                for code in {a.district_code for a in winners} or ix.district_names:
-                    name = ix.district_names[code].removeprefix("เขต")
-                    by_name.setdefault(name, set()).add(code)
-            else:
-                for code in {a.province_code for a in winners} or ix.province_names:
-                    by_name.setdefault(ix.province_names[code], set()).add(code)
+            if u.level not in pools:
+                pools[u.level] = by_name = {}
+                if u.level == SUB:
+                    for a in winners if len(winners) <= 200 else ():
+                        by_name.setdefault(a.name, set()).add(a.code)
+                elif u.level == DIST:
+                    for code in {a.district_code for a in winners} or ix.district_names:
+                        name = ix.district_names[code].removeprefix("เขต")
+                        by_name.setdefault(name, set()).add(code)
+                else:
+                    for code in {a.province_code for a in winners} or ix.province_names:
+                        by_name.setdefault(ix.province_names[code], set()).add(code)
+            by_name = pools[u.level]
             close = difflib.get_close_matches(u.word, list(by_name), n=2, cutoff=0.75)
             if len(close) == 2 and _similarity(u.word, close[0]) == _similarity(u.word, close[1]):
                 continue
@@ -526,6 +591,39 @@ class _Reader:
                         _Mention(level, frozenset({code}), INSIDE, at, at + len(name))
                     )
                     added = True
+            if self.has_latin:
+                added |= self._english_inside(a)
+        # "คลองตัน" inside "คลองตันเหนือ" is no mention of its own.
+        self.mentions = [
+            m
+            for m in self.mentions
+            if m.weight != INSIDE
+            or not any(
+                o.level == m.level
+                and o.start <= m.start
+                and m.end <= o.end
+                and o.end - o.start > m.end - m.start
+                for o in self.mentions
+            )
+        ]
+        return added
+
+    def _english_inside(self, a: _Area) -> bool:
+        """English area names (Khlong Tan Nuea, Watthana), as whole words in any case."""
+        ix, added = self.index, False
+        for level, code, name in (
+            (SUB, a.code, a.name_en),
+            (DIST, a.district_code, ix.english_names[a.district_code]),
+            (PROV, a.province_code, ix.english_names[a.province_code]),
+        ):
+            found = None
+            for match in _english_pattern(name).finditer(self.text):
+                found = match  # the last one: the address comes late in a message
+            if found and not any(self.busy[found.start() : found.end()]):
+                self.mentions.append(
+                    _Mention(level, frozenset({code}), INSIDE, found.start(), found.end())
+                )
+                added = True
         return added
 
     def _inside_ok(self, start: int, end: int) -> bool:
@@ -577,69 +675,46 @@ class _Reader:
     # -- name and address line
 
     def _name_and_line(self) -> tuple[str, str]:
+        """What is left once phones, postcode and area names are out: split into pieces
+        (a run of name words or of address words), pick the name, join the address."""
         text = self.text
         cut = bytearray(len(text))
         for start, end, _address in self.removed:
             cut[start:end] = b"\x01" * (end - start)
-        # (start, kind, words, titled, labelled): kind is "name" or "address"
-        pieces: list[list] = []
-        area_marks = [start for start, _end, address in self.removed if address]
-        for seg_start, segment in _segments(text, cut):
-            self._read_segment(seg_start, segment, pieces)
+        pieces: list[_Piece] = []
+        for segment, (seg_start, seg_text) in enumerate(_segments(text, cut)):
+            _read_segment(segment, seg_start, seg_text, pieces)
         name_piece = _choose_name(pieces)
-        name = _name_from(name_piece[2]) if name_piece else ""
+        name = ""
         if name_piece:
-            extra = name_piece[2][_name_word_count(name_piece[2]) :]
-            if extra:
-                pieces.append([name_piece[0] + 1, "other", extra, False, False])
-        address_at = [p[0] for p in pieces if p[1] == "address"] + area_marks
+            name = _name_from(name_piece.words)
+            used = _name_word_count(name_piece.words)
+            if used < len(name_piece.words):  # the rest of a long piece is not the name
+                pieces.append(
+                    _Piece(
+                        name_piece.segment,
+                        "name",
+                        name_piece.words[used:],
+                        name_piece.starts[used:],
+                    )
+                )
+                pieces.remove(name_piece)
+        # The address runs from its first to its last part (address words, the area names,
+        # the postcode): leftover words in that stretch or beside address words belong to it.
+        address_at = [p.starts[0] for p in pieces if p.kind == "address"]
+        address_at += [start for start, _end, address in self.removed if address]
         first, last = (min(address_at), max(address_at)) if address_at else (0, -1)
-        line_words: list[str] = []
-        for p in sorted(pieces, key=lambda p: p[0]):
+        address_segments = {p.segment for p in pieces if p.kind == "address"}
+        words: list[str] = []
+        for p in sorted(pieces, key=lambda p: p.starts[0]):
             if p is name_piece:
                 continue
-            if p[1] == "address" or (first <= p[0] <= last and not _CHATTER.search(" ".join(p[2]))):
-                line_words.extend(p[2])
-        line = " ".join(line_words)
-        line = re.sub(r"\s+", " ", line).strip(" ,;:-")
-        return name, line
-
-    def _read_segment(self, seg_start: int, segment: str, pieces: list[list]) -> None:
-        """Split one segment into name pieces and address pieces (see _name_and_line)."""
-        labelled_name = labelled_address = False
-        current: list | None = None
-        for m in re.finditer(r"\S+", segment):
-            word = m.group().strip("\"'“”‘’()[]{}<>")
-            at = seg_start + m.start()
-            label = _LABEL.match(word)
-            if label:
-                if _NAME_LABEL.match(word):
-                    labelled_name, labelled_address = True, False
-                elif _ADDRESS_LABEL.match(word):
-                    labelled_name, labelled_address = False, True
-                else:
-                    labelled_name = labelled_address = False
-                current = None
-                word = word[label.end() :]
-                at += label.end()
-            if not any(c.isalnum() for c in word):
-                continue
-            if _CHATTER.search(word) and not _ADDRESS_WORD.match(word):
-                current = None if current and current[1] == "name" else current
-                continue
-            if _starts_with_title(word) and not labelled_address:
-                current = [at, "name", [word], True, labelled_name]
-                pieces.append(current)
-            elif labelled_address or any(c.isdigit() for c in word) or _ADDRESS_WORD.match(word):
-                if current is None or current[1] != "address":
-                    current = [at, "address", [], False, False]
-                    pieces.append(current)
-                current[2].append(word)
-            elif current is None:
-                current = [at, "name", [word], False, labelled_name]
-                pieces.append(current)
-            else:
-                current[2].append(word)
+            if p.kind == "address" or (
+                (first <= p.starts[0] <= last or p.segment in address_segments)
+                and not _CHATTER.search(" ".join(p.words))
+            ):
+                words.extend(p.words)
+        return name, " ".join(words).strip(" ,;:-")
 
     # -- helpers
 
@@ -709,6 +784,12 @@ def _disjoint(mentions: list[_Mention]) -> bool:
 
 
 @cache
+def _english_pattern(name: str) -> re.Pattern:
+    words = [re.escape(w) for w in re.split(r"[\s\-']+", name) if w]
+    return re.compile(r"(?<![A-Za-z])" + r"[\s\-']*".join(words) + r"(?![A-Za-z])", re.IGNORECASE)
+
+
+@cache
 def _province_spellings(code: str) -> tuple[str, ...]:
     names = _index().names[PROV]
     return tuple(sorted((n for n, codes in names.items() if code in codes), key=len, reverse=True))
@@ -723,12 +804,18 @@ def _is_thai_letter(ch: str) -> bool:
 
 
 def _title_at(word: str) -> tuple[str, str] | None:
+    """The title a word starts with. A Thai title may be glued to the name (นายสมชาย) but
+    not to a vowel (นายิกา is a name); an English one needs its dot or a word of its own."""
     lower = word.lower()
     for written, kept in _TITLES:
-        if lower.startswith(written):
-            rest = word[len(written) :]
-            if not rest or _WORD_START.match(rest):
-                return written, kept
+        if not lower.startswith(written):
+            continue
+        rest = word[len(written) :]
+        if not rest:
+            return written, kept
+        glueable = _is_thai_letter(written[0]) or written.endswith(".")
+        if glueable and _WORD_START.match(rest):
+            return written, kept
     return None
 
 
@@ -736,9 +823,62 @@ def _starts_with_title(word: str) -> bool:
     return _title_at(word) is not None
 
 
-def _choose_name(pieces: list[list]) -> list | None:
-    names = [p for p in pieces if p[1] == "name" and any(ch.isalpha() for ch in "".join(p[2]))]
-    for wanted in (lambda p: p[3], lambda p: p[4], lambda p: len(p[2]) <= _NAME_MAX_WORDS + 1):
+@dataclass
+class _Piece:
+    segment: int
+    kind: str  # "name" or "address"
+    words: list[str]
+    starts: list[int]
+    titled: bool = False
+    labelled: bool = False
+
+    def add(self, word: str, at: int) -> None:
+        self.words.append(word)
+        self.starts.append(at)
+
+
+def _read_segment(segment: int, seg_start: int, text: str, pieces: list[_Piece]) -> None:
+    """Split one segment into name pieces and address pieces."""
+    labelled_name = labelled_address = False
+    current: _Piece | None = None
+    for m in re.finditer(r"\S+", text):
+        word = m.group().strip("\"'“”‘’()[]{}<>")
+        at = seg_start + m.start()
+        label = _LABEL.match(word)
+        if label:
+            labelled_name = bool(_NAME_LABEL.match(word))
+            labelled_address = bool(_ADDRESS_LABEL.match(word))
+            current = None
+            word = word[label.end() :]
+            at += label.end()
+        if not any(c.isalnum() for c in word):
+            continue
+        if _CHATTER.search(word) and not _ADDRESS_WORD.match(word):
+            current = None if current and current.kind == "name" else current
+            continue
+        if _starts_with_title(word) and not labelled_address:
+            current = _Piece(segment, "name", [word], [at], titled=True, labelled=labelled_name)
+            pieces.append(current)
+        elif labelled_address or any(c.isdigit() for c in word) or _ADDRESS_WORD.match(word):
+            if current is None or current.kind != "address":
+                current = _Piece(segment, "address", [], [])
+                pieces.append(current)
+            current.add(word, at)
+        elif current is None:
+            current = _Piece(segment, "name", [word], [at], labelled=labelled_name)
+            pieces.append(current)
+        else:
+            current.add(word, at)
+
+
+def _choose_name(pieces: list[_Piece]) -> _Piece | None:
+    """A piece with a title, else one after a name label, else the first short one."""
+    names = [p for p in pieces if p.kind == "name" and any(c.isalpha() for c in "".join(p.words))]
+    for wanted in (
+        lambda p: p.titled,
+        lambda p: p.labelled,
+        lambda p: len(p.words) <= _NAME_MAX_WORDS + 1,
+    ):
         for p in names:
             if wanted(p):
                 return p

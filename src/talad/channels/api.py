@@ -1,0 +1,68 @@
+"""/api/v1/parse-contact — smart paste for integrations (a chat bot, a website checkout)."""
+
+from ninja import Router, Schema
+from pydantic import Field
+
+from talad.channels.smart_paste import parse_contact
+from talad.orders.customers import known_customer
+from talad.shops.permissions import require
+
+router = Router(tags=["parse-contact"])
+
+MAX_TEXT = 5_000
+
+
+class ParseContactIn(Schema):
+    text: str = Field(max_length=MAX_TEXT, description="What the customer typed, as pasted")
+
+
+class AddressOut(Schema):
+    line: str
+    subdistrict: str
+    district: str
+    province: str
+    postcode: str
+
+
+class CandidateOut(Schema):
+    subdistrict: str
+    district: str
+    province: str
+    postcode: str
+
+
+class KnownCustomerOut(Schema):
+    id: int
+    name: str
+    refused_cod_count: int
+
+
+class ParsedContactOut(Schema):
+    name: str
+    phone: str
+    address: AddressOut
+    candidates: list[CandidateOut] = Field(
+        description="Equally likely areas when the text does not settle one; empty when it does"
+    )
+    customer: KnownCustomerOut | None = Field(
+        description="The shop's customer with this phone, if there is one"
+    )
+
+
+@router.post("", response=ParsedContactOut, summary="Read a name, phone and address from chat text")
+def parse(request, payload: ParseContactIn):
+    require(request.actor, "view_orders")
+    parsed = parse_contact(payload.text)
+    return {
+        "name": parsed.name,
+        "phone": parsed.phone,
+        "address": {
+            "line": parsed.address_line,
+            "subdistrict": parsed.subdistrict,
+            "district": parsed.district,
+            "province": parsed.province,
+            "postcode": parsed.postcode,
+        },
+        "candidates": parsed.candidates,
+        "customer": known_customer(shop=request.shop, phone=parsed.phone),
+    }
