@@ -391,9 +391,10 @@ CARRIERS_BY_CHANNEL = {
 DIRECT_CARRIERS = ["kex", "flash", "jt", "thaipost_ems", "best", "ninjavan"]
 CANCEL_REASONS = {
     Status.PENDING: ["ไม่ได้ชำระเงินภายในเวลาที่กำหนด", "ลูกค้าเปลี่ยนใจ", "ลูกค้าสั่งซ้ำ"],
-    Status.TO_PACK: ["ลูกค้าขอยกเลิก", "ลูกค้าขอเปลี่ยนที่อยู่ สั่งใหม่", "ลูกค้ายกเลิกผ่านแพลตฟอร์ม"],
+    Status.TO_PACK: ["ลูกค้าขอยกเลิก", "ลูกค้าขอเปลี่ยนที่อยู่ สั่งใหม่"],
     Status.TO_SHIP: ["ลูกค้าขอยกเลิกก่อนส่ง", "สินค้าชำรุดตอนแพ็ค"],
 }
+PLATFORM_CANCEL_REASONS = ["ลูกค้ายกเลิกผ่านแพลตฟอร์ม", "แพลตฟอร์มยกเลิก: ชำระเงินไม่สำเร็จ"]
 NOTES = ["โทรก่อนส่งนะคะ", "ฝากไว้ที่ป้อมยามได้เลย", "ขอใบกำกับภาษีด้วยค่ะ", "ห่อของขวัญให้ด้วยครับ"]
 TAGS = ["ลูกค้าประจำ", "ไลฟ์สด", "โปรวันเกิดร้าน"]
 HOUR = timedelta(hours=1)
@@ -638,7 +639,8 @@ def _path(rng: random.Random, plan: _Plan) -> list[timedelta]:
     if goes_out:
         step("ship", {}, HOUR, 24 * HOUR)
     if cancel_from:
-        step("cancel", {"reason": rng.choice(CANCEL_REASONS[cancel_from])}, HOUR, 2 * DAY)
+        reasons = PLATFORM_CANCEL_REASONS if marketplace else CANCEL_REASONS[cancel_from]
+        step("cancel", {"reason": rng.choice(reasons)}, HOUR, 2 * DAY)
     elif plan.status == Status.DELIVERED:
         step("deliver", {}, DAY, 4 * DAY)
     elif plan.status == Status.RETURNING:
