@@ -17,7 +17,6 @@ from collections import Counter
 from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.db import OperationalError, connection
 
 from talad.inventory.checks import stock_violations
@@ -105,7 +104,9 @@ def test_orders_taking_two_skus_in_opposite_order_neither_deadlock_nor_lose_an_u
     assert (_level(shop, a).reserved, _level(shop, b).reserved) == (taken, taken)
     assert _movements(shop, MovementKind.RESERVE) == 2 * taken
     assert stock_violations(shop) == []
-    _report("2 SKUs opposite order, 200 orders / 150 sets", started, reserved=taken, refused=refused)
+    _report(
+        "2 SKUs opposite order, 200 orders / 150 sets", started, reserved=taken, refused=refused
+    )
 
 
 def test_receiving_shipping_reserving_and_writing_off_at_once_keep_the_ledger_equal_to_levels(
@@ -174,10 +175,12 @@ def test_receiving_shipping_reserving_and_writing_off_at_once_keep_the_ledger_eq
 
 
 def _suite_postgres_url() -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
+    """The URL of the test database this suite runs on (settings_dict names test_…)."""
+    db = connection.settings_dict
+    user = quote(db.get("USER") or "postgres", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    return f"postgresql://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgresql://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

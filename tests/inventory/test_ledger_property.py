@@ -19,6 +19,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -55,13 +56,19 @@ order_lines = st.lists(st.tuples(skus, quantities), min_size=1, max_size=3)
 class SellersDay(RuleBasedStateMachine):
     # --- the shop ---------------------------------------------------------------------------
 
-    @initialize(lid_backorder=st.booleans(), cup_stock=st.integers(0, 8), lid_stock=st.integers(0, 8))
+    @initialize(
+        lid_backorder=st.booleans(), cup_stock=st.integers(0, 8), lid_stock=st.integers(0, 8)
+    )
     def open_the_shop(self, lid_backorder, cup_stock, lid_stock):
         """Cups never backorder; lids sometimes do; the set is made of both."""
         n = next(_shops)
         # No password: hashing one per example would cost more than the whole day of stock work.
         self.shop = create_shop(
-            name=f"ร้านแก้ว {n}", slug=f"cups-{n}", owner_email=f"cups{n}@example.com", password=None, by=BY
+            name=f"ร้านแก้ว {n}",
+            slug=f"cups-{n}",
+            owner_email=f"cups{n}@example.com",
+            password=None,
+            by=BY,
         )
         self.backorder = {"CUP": False, "LID": lid_backorder}
         product = create_product(
@@ -81,7 +88,8 @@ class SellersDay(RuleBasedStateMachine):
         self.variants = {v.sku: v for v in product.variants.all()}
         assert self.variants[BUNDLE].is_bundle
         self.model = {sku: {"on_hand": 0, "reserved": 0, "damaged": 0} for sku in PLAIN}
-        self.now = {}  # the levels as last read from the database
+        self.now, self.rows = self.levels(), self.ledger_rows()  # as last read from the database
+        assert (self.now, self.rows) == ({}, 0)
         for sku, quantity in (("CUP", cup_stock), ("LID", lid_stock)):
             if quantity:
                 self.receive(sku, quantity)
@@ -114,21 +122,24 @@ class SellersDay(RuleBasedStateMachine):
 
         Refused: nothing changes. Allowed: `change(model)` is applied to the model, the database
         must match it, and the ledger grows by `rows`."""
-        before_levels, before_rows = self.levels(), self.ledger_rows()
+        # Only this machine touches its shop, so the state read after the last step is "before".
+        before_levels, before_rows = self.now, self.rows
         try:
             action()
         except TaladError as exc:
             assert not allowed, f"refused although the rules allow it: {exc.message}"
             assert isinstance(exc, refusal), f"{type(exc).__name__}: {exc.message}"
-            self.now = self.levels()
+            self.now, self.rows = self.levels(), self.ledger_rows()
             assert self.now == before_levels, "a refused action changed a stock level"
-            assert self.ledger_rows() == before_rows, "a refused action wrote to the ledger"
+            assert self.rows == before_rows, "a refused action wrote to the ledger"
             return
         assert allowed, "the rules say this must be refused, but it went through"
         change(self.model)
-        assert self.ledger_rows() == before_rows + rows
-        self.now = self.levels()
-        expected = {sku: (m["on_hand"], m["reserved"], m["damaged"]) for sku, m in self.model.items()}
+        self.now, self.rows = self.levels(), self.ledger_rows()
+        assert self.rows == before_rows + rows
+        expected = {
+            sku: (m["on_hand"], m["reserved"], m["damaged"]) for sku, m in self.model.items()
+        }
         assert {sku: self.now.get(sku, (0, 0, 0)) for sku in PLAIN} == expected
 
     # --- manual stock work ------------------------------------------------------------------
@@ -139,7 +150,9 @@ class SellersDay(RuleBasedStateMachine):
             model[sku]["on_hand"] += quantity
 
         self.attempt(
-            lambda: receive_stock(shop=self.shop, sku=sku, quantity=quantity, unit_cost="50.00", by=BY),
+            lambda: receive_stock(
+                shop=self.shop, sku=sku, quantity=quantity, unit_cost="50.00", by=BY
+            ),
             allowed=sku != BUNDLE,
             refusal=TaladError,
             change=change,
@@ -170,9 +183,7 @@ class SellersDay(RuleBasedStateMachine):
         def change(model):
             model[sku]["on_hand"] = counted
 
-        allowed = sku != BUNDLE and (
-            self.backorder[sku] or counted >= self.model[sku]["reserved"]
-        )
+        allowed = sku != BUNDLE and (self.backorder[sku] or counted >= self.model[sku]["reserved"])
         self.attempt(
             lambda: count_stock(shop=self.shop, sku=sku, counted=counted, by=BY),
             allowed=allowed,
@@ -249,6 +260,26 @@ class SellersDay(RuleBasedStateMachine):
             rows=len(needs),
         )
 
+    def _held_lines(self, data) -> list[tuple[str, int]]:
+        """Lines of an order that holds stock: plain SKUs (or sets) within what is reserved."""
+        held = {sku: m["reserved"] for sku, m in self.model.items()}
+        most = {sku: n for sku, n in held.items() if n > 0}
+        sets = min(held[part] // per for part, per in BUNDLE_PARTS.items())
+        if sets:
+            most[BUNDLE] = sets
+        chosen = data.draw(st.lists(st.sampled_from(sorted(most)), min_size=1, unique=True))
+        return [(sku, data.draw(st.integers(1, most[sku]))) for sku in chosen]
+
+    @precondition(lambda self: any(m["reserved"] for m in self.model.values()))
+    @rule(data=st.data())
+    def cancel_an_order_that_holds_stock(self, data):
+        self.cancel(self._held_lines(data))
+
+    @precondition(lambda self: any(m["reserved"] for m in self.model.values()))
+    @rule(data=st.data())
+    def ship_an_order_that_holds_stock(self, data):
+        self.ship(self._held_lines(data))
+
     @rule(lines=order_lines, condition=st.sampled_from(["sellable", "damaged"]))
     def customer_returns(self, lines, condition):
         needs = self.needs(lines)
@@ -279,7 +310,9 @@ class SellersDay(RuleBasedStateMachine):
         assert stock_violations(self.shop) == []
         for sku, (on_hand, reserved, _damaged) in self.now.items():
             if not self.backorder[sku]:
-                assert on_hand - reserved >= 0, f"{sku} oversold: {on_hand} on hand, {reserved} held"
+                assert on_hand - reserved >= 0, (
+                    f"{sku} oversold: {on_hand} on hand, {reserved} held"
+                )
 
 
 def test_any_day_of_stock_work_keeps_the_ledger_equal_to_the_levels(db):
@@ -287,7 +320,7 @@ def test_any_day_of_stock_work_keeps_the_ledger_equal_to_the_levels(db):
         SellersDay,
         settings=settings(
             max_examples=60,
-            stateful_step_count=25,
+            stateful_step_count=15,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),

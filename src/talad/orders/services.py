@@ -318,7 +318,7 @@ def transition(*, order: Order, action: str, by: Actor, **data) -> Order:
 
 
 def _locked(shop: Shop, order_id: int) -> Order:
-    order = Order.objects.for_shop(shop).select_for_update().filter(pk=order_id).first()
+    order = Order.objects.for_shop(shop).select_for_update(no_key=True).filter(pk=order_id).first()
     if order is None:
         raise NotFound(_("ไม่พบออเดอร์"))
     return order
