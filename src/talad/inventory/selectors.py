@@ -1,8 +1,9 @@
 """Reads for stock: levels, available-to-sell, the ledger, low stock."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import F, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from talad.catalog.models import Variant
@@ -29,6 +30,10 @@ def stock_rows(*, shop: Shop, sku: str | None = None) -> list[StockRow]:
     variants = list(variants.prefetch_related("components__component"))
     if sku is not None and not variants:
         raise NotFound(f"SKU '{sku}' not found", fields={"sku": "unknown_sku"})
+    return _rows_for(shop, variants)
+
+
+def _rows_for(shop: Shop, variants: list[Variant]) -> list[StockRow]:
     plain_ids = {v.pk for v in variants if not v.is_bundle}
     plain_ids |= {c.component_id for v in variants if v.is_bundle for c in v.components.all()}
     levels = (
@@ -41,16 +46,83 @@ def stock_rows(*, shop: Shop, sku: str | None = None) -> list[StockRow]:
     for level in levels:
         by_variant.setdefault(level.variant_id, []).append(level)
     rows = []
+    empty = None
     for variant in variants:
         if variant.is_bundle:
             rows.extend(_bundle_rows(variant, by_variant))
         else:
-            levels_of_variant = by_variant.get(variant.pk) or [_empty_level(shop)]
+            if variant.pk not in by_variant and empty is None:
+                empty = _empty_level(shop)
+            levels_of_variant = by_variant.get(variant.pk) or [empty]
             rows.extend(
                 StockRow(variant.sku, lv.warehouse.code, lv.on_hand, lv.reserved, lv.available)
                 for lv in levels_of_variant
             )
     return rows
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """One variant on the stock page: its rows per warehouse, and whether it is running low."""
+
+    variant: Variant
+    rows: list[StockRow]
+    available_total: int
+    low: bool
+
+
+def stock_page(
+    *,
+    shop: Shop,
+    q: str | None = None,
+    low_only: bool = False,
+    after_sku: str | None = None,
+    limit: int = 50,
+) -> list[StockLine]:
+    """The stock page, by SKU, keyset-paginated on the SKU (unique in a shop).
+
+    `q` finds a SKU, a product or option name, or an exact barcode. Low means what `low_stock`
+    means: an active plain variant whose available over all warehouses is at or below its
+    threshold."""
+    variants = (
+        Variant.objects.for_shop(shop)
+        .select_related("product")
+        .prefetch_related("components__component")
+        .annotate(
+            on_hand_total=Coalesce(Sum("stock_levels__on_hand"), Value(0)),
+            reserved_total=Coalesce(Sum("stock_levels__reserved"), Value(0)),
+        )
+        .annotate(available_total=F("on_hand_total") - F("reserved_total"))
+        .order_by("sku")
+    )
+    if q and q.strip():
+        q = q.strip()
+        variants = variants.filter(
+            Q(sku__icontains=q)
+            | Q(name__icontains=q)
+            | Q(product__name__icontains=q)
+            | Q(barcode=q)
+        )
+    if low_only:
+        variants = variants.filter(
+            active=True, is_bundle=False, available_total__lte=F("low_stock_threshold")
+        )
+    if after_sku:
+        variants = variants.filter(sku__gt=after_sku)
+    variants = list(variants[:limit])
+    rows = _rows_for(shop, variants)
+    by_sku: dict[str, list[StockRow]] = {}
+    for row in rows:
+        by_sku.setdefault(row.sku, []).append(row)
+    return [
+        StockLine(
+            variant=v,
+            rows=by_sku.get(v.sku, []),
+            available_total=v.available_total,
+            low=v.active and not v.is_bundle and v.available_total <= v.low_stock_threshold,
+        )
+        for v in variants
+    ]
 
 
 def _empty_level(shop: Shop) -> StockLevel:
@@ -88,13 +160,19 @@ def movements_page(
     kind: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ) -> list[StockMovement]:
-    """The ledger, newest first, keyset-paginated on id."""
+    """The ledger, newest first, keyset-paginated on id; `created_to` is exclusive."""
     qs = StockMovement.objects.for_shop(shop).select_related("variant", "warehouse").order_by("-id")
     if sku is not None:
         qs = qs.filter(variant__sku=sku)
     if kind is not None:
         qs = qs.filter(kind=kind)
+    if created_from is not None:
+        qs = qs.filter(created_at__gte=created_from)
+    if created_to is not None:
+        qs = qs.filter(created_at__lt=created_to)
     if before_id is not None:
         qs = qs.filter(id__lt=before_id)
     return list(qs[:limit])
