@@ -200,6 +200,7 @@ def server(request, tmp_path):
         yield srv
 
 
+@pytest.mark.server
 def test_forty_stock_removals_through_the_real_server_stop_exactly_at_zero(server):
     made = server.cli(
         "createshop",

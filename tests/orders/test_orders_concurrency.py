@@ -190,6 +190,7 @@ def server(request, tmp_path):
         yield srv
 
 
+@pytest.mark.server
 def test_a_hundred_http_clients_racing_the_real_server_for_thirty_units_get_thirty_orders(server):
     """The production server (gunicorn, 2 workers × 8 threads) and 100 HTTP clients at once."""
     buyers, units = 100, 30

@@ -34,7 +34,9 @@ def new_order(request):
                 act_once(request, form, lambda: _create(request, form.cleaned_data, lines))
             )
         except TaladError as exc:
-            if exc.code == "insufficient_stock" or any(path.startswith("lines") for path in exc.fields):
+            if exc.code == "insufficient_stock" or any(
+                path.startswith("lines") for path in exc.fields
+            ):
                 line_error = exc.message
             else:
                 add_domain_error(form, exc)

@@ -4,19 +4,18 @@ Thin: parse, call one service or selector, render. A SKU travels as a query para
 form field, never in the path, so any SKU the catalogue accepts has a working page.
 """
 
-from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from talad.catalog.selectors import variant_by_sku
+from talad.dates import local_day_start
 from talad.errors import NotFound, TaladError
 from talad.inventory import selectors, services
 from talad.inventory.forms import STOCK_FORMS, LedgerFilters, StockFilters
@@ -132,8 +131,8 @@ def _sku_context(request, variant, bound: dict | None = None) -> dict:
         shop=request.shop,
         sku=variant.sku,
         kind=f.get("kind") or None,
-        created_from=_day_start(f.get("date_from")),
-        created_to=_day_start(f.get("date_to"), next_day=True),
+        created_from=local_day_start(f.get("date_from")),
+        created_to=local_day_start(f.get("date_to"), next_day=True),
         before_id=before_id,
         limit=PAGE,
     )
@@ -167,11 +166,3 @@ def _sku_context(request, variant, bound: dict | None = None) -> dict:
         "next_query": next_query,
         "filter_query": urlencode({"sku": variant.sku}),
     }
-
-
-def _day_start(day, *, next_day: bool = False):
-    if not day:
-        return None
-    return timezone.make_aware(
-        datetime.combine(day + timedelta(days=1 if next_day else 0), time.min)
-    )

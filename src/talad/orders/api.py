@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Header, Router, Schema
 from ninja.schema import DjangoGetter
@@ -18,6 +18,9 @@ from talad.shops.idempotency import body_fingerprint, run_once
 from talad.shops.permissions import require
 
 router = Router(tags=["orders"])
+
+# A row id as the database can hold it: a bigger number reached SQLite as an OverflowError (500).
+OrderId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 
 
 class ObjectIn(Schema):
@@ -96,7 +99,7 @@ class ActionIn(ObjectIn):
 
 
 class BulkIn(ObjectIn):
-    order_ids: list[StrictInt] = Field(min_length=1, max_length=500)
+    order_ids: list[OrderId] = Field(min_length=1, max_length=500)
     action: str = Field(max_length=30)
     data: ActionIn = ActionIn()
 
@@ -252,6 +255,7 @@ def stuck_list(request):
                 if s.limit is None
                 else round(s.limit.total_seconds() / 3600, 1),
                 "reason": s.reason,
+                "ship_by": s.order.ship_by,
             }
             for s in rows
         ],

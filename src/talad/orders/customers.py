@@ -53,5 +53,7 @@ def known_customer(*, shop: Shop, phone: str) -> dict | None:
         "id": customer.pk,
         "name": customer.name,
         "orders": orders.count(),
-        "refused_cod_count": orders.filter(payment_method="cod", failed_delivery_reason="refused").count(),
+        "refused_cod_count": orders.filter(
+            payment_method="cod", failed_delivery_reason="refused"
+        ).count(),
     }

@@ -67,7 +67,9 @@ def _explain(order: Order, limits: dict, now: datetime) -> StuckOrder:
     if order.ship_by and order.status in BEFORE_SHIPPING:
         overdue = now - order.ship_by
         reason = f"past the marketplace ship-by deadline by {_human(overdue)}"
-        return StuckOrder(order, order.status, age, order.ship_by - order.status_changed_at, reason)
+        # The time it was given: from entering the status to the deadline (none if already past).
+        allowed = max(order.ship_by - order.status_changed_at, timedelta(0))
+        return StuckOrder(order, order.status, age, allowed, reason)
     allowed = limits[order.status]
     reason = f"{order.status} for {_human(age)}; the limit is {_human(allowed)}"
     return StuckOrder(order, order.status, age, allowed, reason)

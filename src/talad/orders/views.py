@@ -1,15 +1,14 @@
 """The order desk and the order page. Thin: parse, call one service or selector, render."""
 
-from datetime import datetime, time, timedelta
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from talad.dates import local_day_start
 from talad.errors import NotFound, TaladError
 from talad.orders import forms, selectors, services, stuck
 from talad.orders.models import Status
@@ -23,14 +22,14 @@ from talad.web.forms import act_once, add_domain_error
 
 PAGE = 50
 ACTION_LABELS = {
-    "pay": _("ยืนยันการชำระเงิน"),
-    "confirm_cod": _("ยืนยันออเดอร์เก็บเงินปลายทาง"),
-    "pack": _("แพ็คสินค้า"),
-    "ship": _("จัดส่ง"),
-    "deliver": _("ลูกค้าได้รับแล้ว"),
-    "fail_delivery": _("จัดส่งไม่สำเร็จ"),
-    "cancel": _("ยกเลิกออเดอร์"),
-    "receive_return": _("รับสินค้าตีกลับ"),
+    "pay": gettext_lazy("ยืนยันการชำระเงิน"),
+    "confirm_cod": gettext_lazy("ยืนยันออเดอร์เก็บเงินปลายทาง"),
+    "pack": gettext_lazy("แพ็คสินค้า"),
+    "ship": gettext_lazy("จัดส่ง"),
+    "deliver": gettext_lazy("ลูกค้าได้รับแล้ว"),
+    "fail_delivery": gettext_lazy("จัดส่งไม่สำเร็จ"),
+    "cancel": gettext_lazy("ยกเลิกออเดอร์"),
+    "receive_return": gettext_lazy("รับสินค้าตีกลับ"),
 }
 
 
@@ -49,8 +48,8 @@ def desk(request):
         status=status,
         channel=f.get("channel") or None,
         payment_status=f.get("payment_status") or None,
-        created_from=_day_start(f.get("created_from")),
-        created_to=_day_start(f.get("created_to"), next_day=True),
+        created_from=local_day_start(f.get("created_from")),
+        created_to=local_day_start(f.get("created_to"), next_day=True),
         q=f.get("q"),
         before_id=before_id,
         limit=PAGE,
@@ -82,14 +81,6 @@ def desk(request):
         else "orders/desk.html"
     )
     return render(request, template, context)
-
-
-def _day_start(day, *, next_day=False):
-    if not day:
-        return None
-    return timezone.make_aware(
-        datetime.combine(day + timedelta(days=1 if next_day else 0), time.min)
-    )
 
 
 def _without(querydict, *keys) -> str:
