@@ -263,6 +263,19 @@ def test_vat_exclusive_with_shipping_and_discount(db):
     )
 
 
+@pytest.mark.parametrize(
+    ("price", "vat", "total"), [("1.50", "0.11", "1.61"), ("3.50", "0.25", "3.75")]
+)
+def test_vat_on_exclusive_prices_rounds_half_up_to_the_satang(db, price, vat, total):
+    # 1.50 × 7% = 0.105 and 3.50 × 7% = 0.245: half up, never to the even satang.
+    shop, api = _vat_api(prices_include_vat=False)
+    make_variant(shop, "GOODS", on_hand=5, price=price)
+
+    order = created(api, order_body(("GOODS", 1)))
+
+    assert (order["net_total"], order["vat_total"], order["total"]) == (price, vat, total)
+
+
 def test_a_shop_without_vat_registration_charges_no_vat(api, shop):
     make_variant(shop, "GOODS", on_hand=5, price="1070.00")
 
@@ -729,6 +742,19 @@ def test_raising_a_line_beyond_stock_is_refused_and_changes_nothing(api, shop, t
     assert StockMovement.objects.for_shop(shop).count() == ledger
 
 
+def test_a_paid_order_may_change_lines_only_when_the_total_stays_the_same(api, shop, tee):
+    order = created(api, order_body(("TEE-M", 2)))  # 500.00
+    acted(api, order["id"], "pay", {"amount": "500.00", "method": "transfer"})
+
+    dearer = put_lines(api, order["id"], [{"sku": "TEE-M", "quantity": 3}])
+    same = put_lines(api, order["id"], [{"sku": "TEE-M", "quantity": 4, "unit_price": "125.00"}])
+
+    assert "lines" in error_of(dearer, 400)["fields"]
+    assert same.status_code == 200, same.json()
+    assert (same.json()["total"], same.json()["lines"][0]["quantity"]) == ("500.00", 4)
+    assert stock(api, "TEE-M")["reserved"] == 4
+
+
 def test_lines_of_a_shipped_order_cannot_be_edited(api, tee):
     order = created(api, order_body(payment_method="cod"))
     acted(api, order["id"], "confirm_cod")
@@ -804,20 +830,34 @@ def test_a_bulk_cancel_releases_every_order_it_moves(api, tee):
     assert stock(api, "TEE-M") == {"on_hand": 10, "reserved": 0, "available": 10}
 
 
-def test_a_bulk_action_with_an_unknown_action_reports_it(api, tee):
+def test_a_bulk_action_with_an_unknown_action_is_refused_as_a_whole(api, tee):
     order = created(api, order_body())
 
     response = api.post(
         f"{ORDERS}/bulk-actions", {"order_ids": [order["id"]], "action": "teleport"}
     )
 
-    assert response.status_code < 500
-    if response.status_code == 200:
-        (result,) = response.json()["results"]
-        assert result["ok"] is False and "action" in result["error"]["fields"]
-    else:
-        assert "action" in response.json()["error"]["fields"]
+    error = error_of(response, 400)
+    assert "action" in error["fields"]
     assert api.get(f"{ORDERS}/{order['id']}").json()["status"] == "pending"
+
+
+def test_a_packer_may_bulk_pack_but_not_bulk_cancel(api, shop, tee):
+    packer = ApiClient(token_for(shop, "packer"))
+    orders = [created(api, order_body(payment_method="cod")) for _ in range(2)]
+    for order in orders:
+        acted(api, order["id"], "confirm_cod")
+    order_ids = [o["id"] for o in orders]
+
+    refused = packer.post(
+        f"{ORDERS}/bulk-actions",
+        {"order_ids": order_ids, "action": "cancel", "data": {"reason": "x"}},
+    )
+    packed = packer.post(f"{ORDERS}/bulk-actions", {"order_ids": order_ids, "action": "pack"})
+
+    error_of(refused, 403, "forbidden")
+    assert packed.json()["succeeded"] == 2
+    assert stock(api, "TEE-M")["reserved"] == 2
 
 
 # --- Stuck orders ------------------------------------------------------------------------
@@ -896,7 +936,48 @@ def test_a_marketplace_ship_by_deadline_in_the_past_wins_over_the_age_limit(api,
     # Only minutes in to_pack (far under 24 h), but the platform's deadline has passed.
     assert entry["id"] == order["id"] and entry["status"] == "to_pack"
     assert entry["hours_in_status"] < 1
-    assert "ship-by" in entry["reason"]
+    assert entry["limit_hours"] == 0  # the deadline had passed before it reached to_pack
+    assert "ship-by" in entry["reason"] and "2h" in entry["reason"]
+    assert entry["ship_by"] is not None
+
+
+def test_the_limit_of_an_order_with_a_deadline_is_the_time_it_had_until_then(api, shop, tee):
+    order = created(
+        api,
+        order_body(
+            channel="tiktok",
+            external_id="TT-1",
+            payment_method="marketplace",
+            ship_by=(timezone.now() - timedelta(hours=1)).isoformat(),
+        ),
+    )
+    _age(shop, order["id"], hours=10)
+
+    (entry,) = api.get(f"{ORDERS}/stuck").json()["orders"]
+
+    assert 9.9 <= entry["hours_in_status"] <= 10.1
+    assert 8.9 <= entry["limit_hours"] <= 9.1
+
+
+def test_once_shipped_the_deadline_no_longer_counts_only_the_age(api, shop, tee):
+    order = created(
+        api,
+        order_body(
+            channel="shopee",
+            external_id="SP-2",
+            payment_method="marketplace",
+            ship_by=(timezone.now() - timedelta(days=3)).isoformat(),
+        ),
+    )
+    acted(api, order["id"], "ship", {"carrier": "spx", "tracking_number": "TH250000001"})
+    _age(shop, order["id"], days=3)
+
+    assert api.get(f"{ORDERS}/stuck").json()["orders"] == []
+
+    _age(shop, order["id"], days=8)
+
+    (entry,) = api.get(f"{ORDERS}/stuck").json()["orders"]
+    assert (entry["status"], entry["limit_hours"]) == ("shipped", 168)
 
 
 def test_a_ship_by_deadline_still_ahead_keeps_an_old_order_off_the_list(api, shop, tee):
@@ -992,7 +1073,7 @@ def test_an_accountant_can_read_orders_but_change_nothing(api, shop, tee):
         f"{ORDERS}/bulk-actions",
         {"order_ids": [order["id"]], "action": "cancel", "data": {"reason": "x"}},
     )
-    assert bulk.status_code == 403 or bulk.json()["results"][0]["error"]["code"] == "forbidden"
+    error_of(bulk, 403, "forbidden")
     after = api.get(f"{ORDERS}/{order['id']}").json()
     assert (after["status"], after["lines"]) == ("pending", order["lines"])
     assert Order.objects.for_shop(shop).count() == 1

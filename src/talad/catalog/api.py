@@ -3,7 +3,7 @@
 from ninja import Router, Schema, Status
 from pydantic import Field, StrictInt
 
-from talad.api_types import Count, Flag, Limit, Money, Quantity, Sku
+from talad.api_types import Count, Flag, Limit, Money, ObjectIn, Quantity, Sku
 from talad.catalog import selectors, services
 from talad.catalog.models import Product, Variant
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
@@ -12,12 +12,12 @@ from talad.shops.permissions import require
 router = Router(tags=["products"])
 
 
-class ComponentIn(Schema):
+class ComponentIn(ObjectIn):
     sku: Sku
     quantity: Quantity
 
 
-class VariantIn(Schema):
+class VariantIn(ObjectIn):
     sku: Sku
     name: str = Field("", max_length=255)
     barcode: str = Field("", max_length=64)
@@ -30,7 +30,7 @@ class VariantIn(Schema):
     components: list[ComponentIn] | None = Field(None, max_length=50)
 
 
-class VariantPatch(Schema):
+class VariantPatch(ObjectIn):
     id: StrictInt | None = None
     sku: Sku | None = None
     name: str | None = Field(None, max_length=255)
@@ -44,14 +44,14 @@ class VariantPatch(Schema):
     components: list[ComponentIn] | None = Field(None, max_length=50)
 
 
-class ProductIn(Schema):
+class ProductIn(ObjectIn):
     name: str = Field(min_length=1, max_length=255)
     description: str = Field("", max_length=5000)
     active: Flag = True
     variants: list[VariantIn] = Field(min_length=1, max_length=200)
 
 
-class ProductPatch(Schema):
+class ProductPatch(ObjectIn):
     name: str | None = Field(None, min_length=1, max_length=255)
     description: str | None = Field(None, max_length=5000)
     active: Flag | None = None

@@ -3,6 +3,7 @@
 from ninja import Router, Schema
 from pydantic import Field
 
+from talad.api_types import ObjectIn
 from talad.channels.smart_paste import parse_contact
 from talad.orders.customers import known_customer
 from talad.shops.permissions import require
@@ -12,7 +13,7 @@ router = Router(tags=["parse-contact"])
 MAX_TEXT = 5_000
 
 
-class ParseContactIn(Schema):
+class ParseContactIn(ObjectIn):
     text: str = Field(max_length=MAX_TEXT, description="What the customer typed, as pasted")
 
 

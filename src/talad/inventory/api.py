@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema
 from pydantic import Field
 
-from talad.api_types import Count, Limit, Money, Quantity, Sku
+from talad.api_types import Count, Limit, Money, ObjectIn, Quantity, Sku
 from talad.catalog.selectors import variant_by_sku
 from talad.inventory import selectors, services
 from talad.inventory.models import MovementKind
@@ -24,20 +24,20 @@ class StockRowOut(Schema):
     is_bundle: bool
 
 
-class ReceiveIn(Schema):
+class ReceiveIn(ObjectIn):
     sku: Sku
     quantity: Quantity
     unit_cost: Money
     reason: str = Field("", max_length=255)
 
 
-class AdjustIn(Schema):
+class AdjustIn(ObjectIn):
     sku: Sku
     quantity_delta: int = Field(strict=True, ge=-1_000_000, le=1_000_000)
     reason: str = Field(min_length=1, max_length=255)
 
 
-class CountIn(Schema):
+class CountIn(ObjectIn):
     sku: Sku
     counted: Count
 

@@ -4,11 +4,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from ninja import Header, Router, Schema
-from ninja.schema import DjangoGetter
-from pydantic import Field, StrictInt, model_validator
+from django.utils.translation import gettext as _
+from ninja import Header, Router
+from ninja import Status as Respond
+from pydantic import Field, StrictInt
 
-from talad.api_types import Limit, Money, Quantity, Sku
+from talad.api_types import Limit, Money, ObjectIn, Quantity, Sku
 from talad.errors import TaladError
 from talad.orders import actions, selectors, services, stuck
 from talad.orders.models import Channel, Order, PaymentMethod, PaymentStatus, Status
@@ -21,20 +22,6 @@ router = Router(tags=["orders"])
 
 # A row id as the database can hold it: a bigger number reached SQLite as an OverflowError (500).
 OrderId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
-
-
-class ObjectIn(Schema):
-    """A JSON object and nothing else: ninja's Schema would otherwise read attributes off a
-    string or list and quietly use the defaults (`"address": ["x"]` became an empty address)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _json_object(cls, value):
-        # ninja's own validator runs first and hands us its DjangoGetter wrapper.
-        raw = value._obj if isinstance(value, DjangoGetter) else value
-        if not isinstance(raw, dict):
-            raise ValueError("must be a JSON object")
-        return value
 
 
 class AddressIn(ObjectIn):
@@ -196,12 +183,13 @@ def create_order(
             selectors.order_detail(shop=request.shop, order_id=order.pk)
         )
 
-    return run_once(
+    status, body = run_once(
         shop=request.shop,
         key=idempotency_key,
         fingerprint=body_fingerprint(request.body),
         produce=produce,
     )
+    return Respond(status, body)
 
 
 @router.get("", response=dict, summary="The order desk list (keyset pagination)")
@@ -312,5 +300,7 @@ def apply_action(request, order_id: int, action: str, payload: ActionIn | None =
 def _known_action(action: str) -> None:
     if action not in ACTIONS:
         raise TaladError(
-            f"unknown action '{action}'", fields={"action": "unknown"}, known=sorted(ACTIONS)
+            _("ไม่รู้จักคำสั่ง '%(a)s'") % {"a": action},
+            fields={"action": "unknown"},
+            known=sorted(ACTIONS),
         )

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils import timezone
 
-from talad.orders.models import Order, Status, StuckLimits
+from talad.orders.models import Order, PaymentStatus, Status, StuckLimits
 from talad.orders.state_machine import OPEN
 from talad.shops.models import Shop
 
@@ -58,8 +58,19 @@ def stuck_orders(*, shop: Shop, now: datetime | None = None, limit: int = 500) -
         if status in BEFORE_SHIPPING:
             by_age &= Q(ship_by__isnull=True)
         late |= by_age
+    cod_limit = timedelta(hours=cod_unremitted_hours(shop))
+    late |= _cod_unremitted(now - cod_limit)
     orders = Order.objects.for_shop(shop).filter(late).order_by("status_changed_at")[:limit]
-    return [_explain(order, limits, now) for order in orders]
+    return [_explain(order, {**limits, Status.DELIVERED: cod_limit}, now) for order in orders]
+
+
+def _cod_unremitted(delivered_before: datetime) -> Q:
+    """Delivered, the carrier collected the COD, and has not paid it out within the limit."""
+    return Q(
+        status=Status.DELIVERED,
+        payment_status=PaymentStatus.COD_COLLECTED,
+        status_changed_at__lt=delivered_before,
+    )
 
 
 def _explain(order: Order, limits: dict, now: datetime) -> StuckOrder:
@@ -71,6 +82,9 @@ def _explain(order: Order, limits: dict, now: datetime) -> StuckOrder:
         allowed = max(order.ship_by - order.status_changed_at, timedelta(0))
         return StuckOrder(order, order.status, age, allowed, reason)
     allowed = limits[order.status]
+    if order.status == Status.DELIVERED:
+        reason = f"COD collected but not remitted for {age.days} days"
+        return StuckOrder(order, order.status, age, allowed, reason)
     reason = f"{order.status} for {_human(age)}; the limit is {_human(allowed)}"
     return StuckOrder(order, order.status, age, allowed, reason)
 

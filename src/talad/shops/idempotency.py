@@ -23,7 +23,12 @@ class IdempotencyConflict(Conflict):
 
 
 def body_fingerprint(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
+    """The same JSON with other spacing or key order is the same request."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except (ValueError, UnicodeDecodeError):
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def run_once(
