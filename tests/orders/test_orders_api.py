@@ -882,7 +882,8 @@ def test_an_order_past_its_status_limit_is_listed_as_stuck(api, shop, tee):
     assert entry["status"] == "pending"
     assert 49.9 <= entry["hours_in_status"] <= 50.1
     assert entry["limit_hours"] == 48
-    assert "pending" in entry["reason"] and "2d 2h" in entry["reason"]
+    assert entry["reason_code"] == "over_age"
+    assert "รอชำระเงิน" in entry["reason"] and "2 วัน 2 ชม." in entry["reason"]
     assert fresh["id"] not in [s["id"] for s in stuck["orders"]]
 
 
@@ -937,7 +938,8 @@ def test_a_marketplace_ship_by_deadline_in_the_past_wins_over_the_age_limit(api,
     assert entry["id"] == order["id"] and entry["status"] == "to_pack"
     assert entry["hours_in_status"] < 1
     assert entry["limit_hours"] == 0  # the deadline had passed before it reached to_pack
-    assert "ship-by" in entry["reason"] and "2h" in entry["reason"]
+    assert entry["reason_code"] == "past_ship_by"
+    assert "marketplace" in entry["reason"] and "2 ชม." in entry["reason"]
     assert entry["ship_by"] is not None
 
 

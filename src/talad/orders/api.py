@@ -242,6 +242,7 @@ def stuck_list(request):
                 "limit_hours": None
                 if s.limit is None
                 else round(s.limit.total_seconds() / 3600, 1),
+                "reason_code": s.reason_code,
                 "reason": s.reason,
                 "ship_by": s.order.ship_by,
             }

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from talad.orders.models import Order, PaymentStatus, Status, StuckLimits
 from talad.orders.state_machine import OPEN
@@ -29,7 +30,8 @@ class StuckOrder:
     status: str
     time_in_status: timedelta
     limit: timedelta | None
-    reason: str
+    reason_code: str  # past_ship_by, cod_not_remitted or over_age: stable for integrations
+    reason: str  # the same in the current language, for people
 
 
 def limits_for(shop: Shop) -> dict[str, timedelta]:
@@ -77,21 +79,28 @@ def _explain(order: Order, limits: dict, now: datetime) -> StuckOrder:
     age = now - order.status_changed_at
     if order.ship_by and order.status in BEFORE_SHIPPING:
         overdue = now - order.ship_by
-        reason = f"past the marketplace ship-by deadline by {_human(overdue)}"
+        reason = _("เลยกำหนดส่งของ marketplace มาแล้ว %(late)s") % {"late": human_duration(overdue)}
         # The time it was given: from entering the status to the deadline (none if already past).
         allowed = max(order.ship_by - order.status_changed_at, timedelta(0))
-        return StuckOrder(order, order.status, age, allowed, reason)
+        return StuckOrder(order, order.status, age, allowed, "past_ship_by", reason)
     allowed = limits[order.status]
     if order.status == Status.DELIVERED:
-        reason = f"COD collected but not remitted for {age.days} days"
-        return StuckOrder(order, order.status, age, allowed, reason)
-    reason = f"{order.status} for {_human(age)}; the limit is {_human(allowed)}"
-    return StuckOrder(order, order.status, age, allowed, reason)
+        reason = _("ขนส่งเก็บเงิน COD แล้วแต่ยังไม่โอนมา %(days)s วัน") % {"days": age.days}
+        return StuckOrder(order, order.status, age, allowed, "cod_not_remitted", reason)
+    reason = _("อยู่ในสถานะ %(status)s มาแล้ว %(age)s เกินเกณฑ์ %(limit)s") % {
+        "status": order.get_status_display(),
+        "age": human_duration(age),
+        "limit": human_duration(allowed),
+    }
+    return StuckOrder(order, order.status, age, allowed, "over_age", reason)
 
 
-def _human(delta: timedelta) -> str:
+def human_duration(delta: timedelta) -> str:
+    """`2 วัน 3 ชม.` or `5 ชม.` in the current language."""
     hours = int(delta.total_seconds() // 3600)
-    return f"{hours // 24}d {hours % 24}h" if hours >= 24 else f"{hours}h"
+    if hours >= 24:
+        return _("%(d)s วัน %(h)s ชม.") % {"d": hours // 24, "h": hours % 24}
+    return _("%(h)s ชม.") % {"h": hours}
 
 
 def age_buckets(*, shop: Shop, now: datetime | None = None) -> dict[str, dict[str, int]]:

@@ -6,7 +6,8 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+
+from talad.orders.stuck import human_duration
 
 register = template.Library()
 
@@ -35,12 +36,7 @@ def baht(value) -> str:
 
 @register.filter
 def duration_th(value: timedelta | None) -> str:
-    if value is None:
-        return ""
-    hours = int(value.total_seconds() // 3600)
-    if hours >= 24:
-        return _("%(d)s วัน %(h)s ชม.") % {"d": hours // 24, "h": hours % 24}
-    return _("%(h)s ชม.") % {"h": hours}
+    return "" if value is None else human_duration(value)
 
 
 @register.filter
