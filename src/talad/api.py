@@ -11,6 +11,7 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -54,16 +55,16 @@ class StrictJSONParser(Parser):
         try:
             data = json.loads(request.body)
         except (ValueError, RecursionError):
-            raise TaladError("ข้อมูลไม่ใช่ JSON ที่ถูกต้อง", fields={"body": "invalid_json"}) from None
+            raise TaladError(_("ข้อมูลไม่ใช่ JSON ที่ถูกต้อง"), fields={"body": "invalid_json"}) from None
         if not isinstance(data, dict):
-            raise TaladError("ข้อมูลต้องเป็น JSON object", fields={"body": "not_an_object"})
+            raise TaladError(_("ข้อมูลต้องเป็น JSON object"), fields={"body": "not_an_object"})
         _refuse_nul(data)
         return data
 
     def parse_querydict(self, data, list_fields, request):
         for key, values in data.lists():
             if "\x00" in key or any("\x00" in value for value in values):
-                raise TaladError("ข้อมูลมีอักขระ NUL", fields={key: "nul_character"})
+                raise TaladError(_("ข้อมูลมีอักขระ NUL"), fields={key: "nul_character"})
         return super().parse_querydict(data, list_fields, request)
 
 
@@ -73,11 +74,11 @@ def _refuse_nul(data) -> None:
     while stack:
         path, value = stack.pop()
         if isinstance(value, str) and "\x00" in value:
-            raise TaladError("ข้อมูลมีอักขระ NUL", fields={path or "body": "nul_character"})
+            raise TaladError(_("ข้อมูลมีอักขระ NUL"), fields={path or "body": "nul_character"})
         if isinstance(value, dict):
             for key, item in value.items():
                 if "\x00" in key:
-                    raise TaladError("ข้อมูลมีอักขระ NUL", fields={path or "body": "nul_character"})
+                    raise TaladError(_("ข้อมูลมีอักขระ NUL"), fields={path or "body": "nul_character"})
                 stack.append((f"{path}.{key}" if path else key, item))
         elif isinstance(value, list):
             stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
@@ -113,14 +114,14 @@ def _validation_error(request, exc: ValidationError):
     for err in exc.errors:
         fields.setdefault(_field_path(err.get("loc", ())), err.get("msg", "invalid"))
     return api.create_response(
-        request, error_body("validation_error", "ข้อมูลไม่ถูกต้อง", fields), status=422
+        request, error_body("validation_error", _("ข้อมูลไม่ถูกต้อง"), fields), status=422
     )
 
 
 def _field_path(loc) -> str:
     """('body', 'payload', 'variants', 0, 'sku') → 'variants[0].sku'."""
     parts = list(loc)
-    if parts and parts[0] in ("body", "query", "path", "header"):
+    if parts and parts[0] in ("body", "query", "path", "header", "file", "form"):
         parts = parts[1:]
     if parts and parts[0] == "payload":
         parts = parts[1:]
@@ -133,7 +134,7 @@ def _field_path(loc) -> str:
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     return api.create_response(
-        request, error_body("unauthenticated", "ต้องใช้ API token ที่ถูกต้อง"), status=401
+        request, error_body("unauthenticated", _("ต้องใช้ API token ที่ถูกต้อง")), status=401
     )
 
 
@@ -147,13 +148,13 @@ def _http_error(request, exc: HttpError):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, error_body("not_found", "ไม่พบข้อมูล"), status=404)
+    return api.create_response(request, error_body("not_found", _("ไม่พบข้อมูล")), status=404)
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
     return api.create_response(
-        request, error_body("body_too_large", "ข้อมูลที่ส่งมามีขนาดใหญ่เกินไป"), status=413
+        request, error_body("body_too_large", _("ข้อมูลที่ส่งมามีขนาดใหญ่เกินไป")), status=413
     )
 
 
@@ -161,19 +162,31 @@ def _too_big(request, exc):
 def _unexpected(request, exc):
     level = log.error if not isinstance(exc, UnscopedQuery) else log.critical
     level("unexpected error in %s %s", request.method, request.path, exc_info=exc)
-    return api.create_response(request, error_body("server_error", "เกิดข้อผิดพลาดในระบบ"), status=500)
+    return api.create_response(
+        request, error_body("server_error", _("เกิดข้อผิดพลาดในระบบ")), status=500
+    )
 
 
 def _mount_routers() -> None:
+    from talad.accounting.api import router as accounting_router
     from talad.catalog.api import router as catalog_router
     from talad.channels.api import router as channels_router
     from talad.inventory.api import router as inventory_router
     from talad.orders.api import router as orders_router
+    from talad.payments.api import router as cod_router
+    from talad.shipping.api import carriers_router
+    from talad.shipping.api import router as shipments_router
+    from talad.shipping.print_api import router as print_router
 
     api.add_router("/products", catalog_router)
     api.add_router("/stock", inventory_router)
     api.add_router("/orders", orders_router)
     api.add_router("/parse-contact", channels_router)
+    api.add_router("/shipments", shipments_router)
+    api.add_router("/carriers", carriers_router)
+    api.add_router("/print", print_router)
+    api.add_router("/cod", cod_router)
+    api.add_router("", accounting_router)  # /orders/{id}/documents, /documents, /journal, /reports
 
 
 _mount_routers()

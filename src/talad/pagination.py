@@ -3,6 +3,8 @@
 import base64
 import binascii
 
+from django.utils.translation import gettext as _
+
 from talad.errors import TaladError
 
 DEFAULT_LIMIT = 50
@@ -24,7 +26,7 @@ def decode_cursor(cursor: str | None) -> int | None:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise TaladError("cursor ไม่ถูกต้อง", fields={"cursor": "invalid"}) from None
+        raise TaladError(_("cursor ไม่ถูกต้อง"), fields={"cursor": "invalid"}) from None
 
 
 def next_cursor(rows: list, limit: int) -> str | None:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "talad.orders",
     "talad.payments",
     "talad.shipping",
+    "talad.accounting",
     "talad.channels",
     "talad.reports",
     "talad.web",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from talad.api import api
@@ -16,6 +17,7 @@ urlpatterns = [
     path("shop/", include("talad.shops.urls")),
     path("orders/new/", include("talad.channels.urls")),
     path("orders/", include("talad.orders.urls")),
+    path("shipping/", include("talad.shipping.urls")),
     path("products/", include("talad.catalog.urls")),
     path("stock/", include("talad.inventory.urls")),
     path("admin/", admin.site.urls),
@@ -26,7 +28,7 @@ urlpatterns = [
 def _not_found(request, exception=None):
     """API clients get the API's error shape for an unknown URL; people get the HTML page."""
     if request.path.startswith("/api/"):
-        body = {"error": {"code": "not_found", "message": "ไม่พบข้อมูล", "fields": {}}}
+        body = {"error": {"code": "not_found", "message": _("ไม่พบข้อมูล"), "fields": {}}}
         return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
     return render(request, "404.html", status=404)
 

@@ -20,21 +20,45 @@ PATH_TO = {
     "pending": [],
     "to_pack": [("pay", {"method": "transfer"})],
     "to_ship": [("pay", {"method": "transfer"}), ("pack", {})],
-    "shipped": [("confirm_cod", {}), ("pack", {}), ("ship", {"carrier": "flash", "tracking_number": "TH0000000001"})],
-    "delivered": [("confirm_cod", {}), ("pack", {}), ("ship", {"carrier": "flash", "tracking_number": "TH0000000002"}),
-                  ("deliver", {})],
+    "shipped": [
+        ("confirm_cod", {}),
+        ("pack", {}),
+        ("ship", {"carrier": "flash", "tracking_number": "TH0000000001"}),
+    ],
+    "delivered": [
+        ("confirm_cod", {}),
+        ("pack", {}),
+        ("ship", {"carrier": "flash", "tracking_number": "TH0000000002"}),
+        ("deliver", {}),
+    ],
     "cancelled": [("cancel", {"reason": "ลูกค้าเปลี่ยนใจ"})],
-    "returning": [("confirm_cod", {}), ("pack", {}), ("ship", {"carrier": "flash", "tracking_number": "TH0000000003"}),
-                  ("fail_delivery", {"reason": "refused"})],
-    "returned": [("confirm_cod", {}), ("pack", {}), ("ship", {"carrier": "flash", "tracking_number": "TH0000000004"}),
-                 ("fail_delivery", {"reason": "refused"}), ("receive_return", {})],
+    "returning": [
+        ("confirm_cod", {}),
+        ("pack", {}),
+        ("ship", {"carrier": "flash", "tracking_number": "TH0000000003"}),
+        ("fail_delivery", {"reason": "refused"}),
+    ],
+    "returned": [
+        ("confirm_cod", {}),
+        ("pack", {}),
+        ("ship", {"carrier": "flash", "tracking_number": "TH0000000004"}),
+        ("fail_delivery", {"reason": "refused"}),
+        ("receive_return", {}),
+    ],
 }
 
 
-def make_order(shop, variant, quantity=1, *, payment_method="cod", channel="line", by=None, **extra):
+def make_order(
+    shop, variant, quantity=1, *, payment_method="cod", channel="line", by=None, **extra
+):
     order, _created = create_order(
-        shop=shop, by=by or Actor.system("test"), channel=channel, customer=extra.pop("customer", CUSTOMER),
-        lines=[{"sku": variant.sku, "quantity": quantity}], payment_method=payment_method, **extra,
+        shop=shop,
+        by=by or Actor.system("test"),
+        channel=channel,
+        customer=extra.pop("customer", CUSTOMER),
+        lines=[{"sku": variant.sku, "quantity": quantity}],
+        payment_method=payment_method,
+        **extra,
     )
     return order
 

@@ -1,6 +1,7 @@
 """Reads for the catalog."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from talad.catalog.models import Product, Variant
 from talad.errors import NotFound
@@ -15,7 +16,7 @@ def product_by_id(*, shop: Shop, product_id: int) -> Product:
         .first()
     )
     if product is None:
-        raise NotFound("product not found")
+        raise NotFound(_("ไม่พบสินค้า"))
     return product
 
 
@@ -51,5 +52,5 @@ def products_page(
 def variant_by_sku(*, shop: Shop, sku: str) -> Variant:
     variant = Variant.objects.for_shop(shop).select_related("product").filter(sku=sku).first()
     if variant is None:
-        raise NotFound(f"SKU '{sku}' not found", fields={"sku": "unknown_sku"})
+        raise NotFound(_("ไม่พบ SKU '%(sku)s'") % {"sku": sku}, fields={"sku": "unknown_sku"})
     return variant

@@ -1,5 +1,7 @@
 """Stock errors, in the seller's words."""
 
+from django.utils.translation import gettext as _
+
 from talad.errors import Conflict, TaladError
 
 
@@ -10,7 +12,7 @@ class InsufficientStock(Conflict):
 
     def __init__(self, short: list[dict]):
         skus = ", ".join(item["sku"] for item in short)
-        super().__init__(f"สินค้าไม่พอ: {skus}", short=short)
+        super().__init__(_("สินค้าไม่พอ: %(skus)s") % {"skus": skus}, short=short)
         self.short = short
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from talad.catalog.models import Variant
 from talad.errors import NotFound
@@ -29,7 +30,7 @@ def stock_rows(*, shop: Shop, sku: str | None = None) -> list[StockRow]:
         variants = variants.filter(sku=sku)
     variants = list(variants.prefetch_related("components__component"))
     if sku is not None and not variants:
-        raise NotFound(f"SKU '{sku}' not found", fields={"sku": "unknown_sku"})
+        raise NotFound(_("ไม่พบ SKU '%(sku)s'") % {"sku": sku}, fields={"sku": "unknown_sku"})
     return _rows_for(shop, variants)
 
 

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from talad.errors import Conflict
 
 
@@ -8,7 +10,22 @@ class InvalidTransition(Conflict):
 
     def __init__(self, *, order, action: str, allowed: list[str]):
         super().__init__(
-            f"ออเดอร์ {order.number} อยู่ในสถานะ '{order.status}': ทำ '{action}' ไม่ได้",
+            _("ออเดอร์ %(number)s อยู่ในสถานะ '%(status)s': ทำ '%(action)s' ไม่ได้")
+            % {"number": order.number, "status": order.get_status_display(), "action": action},
             status=order.status,
             allowed_actions=allowed,
+        )
+
+
+class CodNotCollected(Conflict):
+    """A COD remittance for an order the carrier has not collected (or already paid out)."""
+
+    code = "cod_not_collected"
+
+    def __init__(self, *, order):
+        super().__init__(
+            _("ออเดอร์ %(number)s ไม่ได้อยู่ในสถานะ 'ขนส่งเก็บเงินแล้ว' (%(status)s)")
+            % {"number": order.number, "status": order.get_payment_status_display()},
+            fields={"payment_status": order.payment_status},
+            payment_status=order.payment_status,
         )

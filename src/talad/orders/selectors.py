@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from talad.errors import NotFound
 from talad.orders.contacts import phone_digits_for_search
@@ -19,7 +20,7 @@ def order_detail(*, shop: Shop, order_id: int) -> Order:
         .first()
     )
     if order is None:
-        raise NotFound("ไม่พบออเดอร์")
+        raise NotFound(_("ไม่พบออเดอร์"))
     return order
 
 
@@ -55,14 +56,24 @@ def orders_page(
 
 
 def _search(shop: Shop, q: str) -> Q:
-    """Order number, phone, external id and tracking number match exactly; names by substring."""
+    """Order number, phone, external id and tracking number match exactly; names by substring.
+
+    Every branch but the name is an index lookup (docs/performance.md). A name substring
+    cannot use a b-tree index and scans the shop's orders, so it is searched only for text
+    without digits: names have none, and a number, code or phone in an OR with it would
+    otherwise turn an instant lookup into that scan."""
     if phone := phone_digits_for_search(q):
-        return Q(customer_phone=phone) if len(phone) >= 9 else Q(customer_phone__startswith=phone)
+        if len(phone) >= 9:
+            return Q(customer_phone=phone)
+        # A prefix as a range of digit strings, so the (shop, customer_phone) index serves it:
+        # LIKE 'prefix%' can use a b-tree index only under the C collation.
+        upper = str(int(phone) + 1).zfill(len(phone))
+        return Q(customer_phone__gte=phone, customer_phone__lt=upper)
     condition = Q(number=q.upper()) | Q(external_id=q)
     if re.fullmatch(r"\d{1,9}", q):
         condition |= Q(number=f"SO-{int(q):06d}")
     condition |= Q(tracking_number=re.sub(r"\s+", "", q).upper())
-    if not re.fullmatch(r"[A-Za-z0-9\-_]+", q) or len(q) >= 2:
+    if not re.search(r"\d", q) and (not re.fullmatch(r"[A-Za-z0-9\-_]+", q) or len(q) >= 2):
         condition |= Q(customer_name__icontains=q)
     return condition
 

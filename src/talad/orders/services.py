@@ -21,7 +21,7 @@ from talad.money import parse_amount
 from talad.orders import actions
 from talad.orders.contacts import check_postcode, normalise_phone
 from talad.orders.customers import find_or_create_customer, require_name
-from talad.orders.errors import InvalidTransition
+from talad.orders.errors import CodNotCollected, InvalidTransition
 from talad.orders.models import (
     MARKETPLACES,
     Channel,
@@ -338,6 +338,44 @@ def _record_change(
         actor=by.label[:80],
         note=str(note)[:500],
     )
+
+
+# --- Money the carrier pays out -----------------------------------------------------------
+
+
+@transaction.atomic
+def record_cod_remittance(
+    *, order: Order, by: Actor, amount, fee=0, vat_on_fee=0, reference: str = ""
+) -> Order:
+    """The carrier paid the seller an order's COD: payment_status `cod_collected` → `cod_remitted`.
+
+    Payment status only (DESIGN.md §4): the order's status does not move, so this is not a
+    state-machine action; the order is locked and checked the same way, and audited."""
+    require(by, "reconcile_cod")
+    amount = parse_amount(amount, "amount")
+    fee = parse_amount(fee, "fee")
+    vat_on_fee = parse_amount(vat_on_fee, "vat_on_fee")
+    order = _locked(order.shop, order.pk)
+    if order.payment_status != PaymentStatus.COD_COLLECTED:
+        raise CodNotCollected(order=order)
+    order.payment_status = PaymentStatus.COD_REMITTED
+    order.save(update_fields=["payment_status", "updated_at"])
+    record_audit(
+        shop=order.shop,
+        by=by,
+        action="order.cod_remitted",
+        obj=order,
+        before={"payment_status": PaymentStatus.COD_COLLECTED},
+        after={
+            "payment_status": PaymentStatus.COD_REMITTED,
+            "amount": f"{amount:.2f}",
+            "fee": f"{fee:.2f}",
+            "vat_on_fee": f"{vat_on_fee:.2f}",
+            "net": f"{amount - fee - vat_on_fee:.2f}",
+            "reference": str(reference)[:100],
+        },
+    )
+    return order
 
 
 # --- Changing an open order --------------------------------------------------------------

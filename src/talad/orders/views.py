@@ -16,6 +16,7 @@ from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.orders.timeline import timeline
 from talad.pagination import decode_cursor, encode_cursor
 from talad.shipping.carriers import CARRIERS
+from talad.shipping.registry import active_carriers
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
 from talad.web.forms import act_once, add_domain_error
@@ -135,7 +136,9 @@ def _action_form(action: str, order, data=None, files=None):
     if action == "pay":
         return forms.PayForm(data, files, initial={"amount": order.total})
     if action == "ship":
-        return forms.ShipForm(data, carriers=[(c.code, c.name_th) for c in CARRIERS.values()])
+        return forms.ShipForm(
+            data, carriers=[(c.code, c.name) for c in active_carriers(order.shop).values()]
+        )
     if action == "cancel":
         return forms.CancelForm(data)
     if action == "fail_delivery":

@@ -1,8 +1,15 @@
-"""The carriers Thai sellers use (REFERENCE.md §6). Patterns only suggest; the carrier is stored."""
+"""The carriers Thai sellers use (REFERENCE.md §6): the seed of every shop's carrier registry.
+
+A shop's own rows (CarrierSetting, see registry.py) override these per code, so a URL that
+changed (Kerry became KEX) or a contract's COD fee is a setting, not a code change.
+Tracking-number patterns only *suggest* a carrier; the carrier is always stored explicitly.
+"""
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.translation import get_language
 
 from talad.orders.actions import normalise_tracking
 
@@ -15,13 +22,26 @@ class Carrier:
     tracking_url: str
     cod_fee_percent: Decimal
     pattern: str = ""
+    active: bool = True
+    # Other spellings seen in files sellers import ("Kerry", "J&T", "EMS").
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "th").startswith("en") else self.name_th
 
     def tracking_link(self, tracking_number: str) -> str:
         return (
-            self.tracking_url.format(no=tracking_number)
+            self.tracking_url.replace("{no}", tracking_number)
             if "{no}" in self.tracking_url
             else self.tracking_url
         )
+
+    def suggests(self, number: str) -> bool:
+        try:
+            return bool(self.pattern) and re.fullmatch(self.pattern, number) is not None
+        except re.error:  # a shop's pattern is checked when saved; an old bad one suggests nothing
+            return False
 
 
 CARRIERS: dict[str, Carrier] = {
@@ -33,7 +53,8 @@ CARRIERS: dict[str, Carrier] = {
             "Thailand Post EMS",
             "https://track.thailandpost.co.th/?trackNumber={no}",
             Decimal("3"),
-            r"^E[A-Z]\d{9}TH$",
+            r"E[A-Z]\d{9}TH",
+            aliases=("ems", "thailand post", "ไปรษณีย์ไทย", "thaipost"),
         ),
         Carrier(
             "thaipost_reg",
@@ -41,7 +62,8 @@ CARRIERS: dict[str, Carrier] = {
             "Thailand Post Registered",
             "https://track.thailandpost.co.th/?trackNumber={no}",
             Decimal("3"),
-            r"^R[A-Z]\d{9}TH$",
+            r"R[A-Z]\d{9}TH",
+            aliases=("registered", "ลงทะเบียน"),
         ),
         Carrier(
             "kex",
@@ -49,7 +71,8 @@ CARRIERS: dict[str, Carrier] = {
             "KEX Express",
             "https://th.kex-express.com/th/track/?track={no}",
             Decimal("3"),
-            r"^(KER|KEX|SHP)[A-Z0-9]{10,12}$",
+            r"(KER|KEX|SHP)[A-Z0-9]{10,12}",
+            aliases=("kerry", "kerry express", "เคอรี่"),
         ),
         Carrier(
             "flash",
@@ -57,7 +80,8 @@ CARRIERS: dict[str, Carrier] = {
             "Flash Express",
             "https://www.flashexpress.co.th/fle/tracking?se={no}",
             Decimal("3"),
-            r"^TH\d{10,12}[A-Z]?$",
+            r"TH\d{10,12}[A-Z]?",
+            aliases=("แฟลช",),
         ),
         Carrier(
             "jt",
@@ -65,7 +89,8 @@ CARRIERS: dict[str, Carrier] = {
             "J&T Express",
             "https://www.jtexpress.co.th/service/track?billcode={no}",
             Decimal("3"),
-            r"^\d{12}$",
+            r"\d{12}",
+            aliases=("j&t", "jnt", "j&t express"),
         ),
         Carrier(
             "ninjavan",
@@ -73,7 +98,8 @@ CARRIERS: dict[str, Carrier] = {
             "Ninja Van",
             "https://www.ninjavan.co/th-th/tracking?id={no}",
             Decimal("3"),
-            r"^NVTH[A-Z0-9]+$",
+            r"NVTH[A-Z0-9]+",
+            aliases=("ninja van", "ninja"),
         ),
         Carrier(
             "best",
@@ -81,7 +107,8 @@ CARRIERS: dict[str, Carrier] = {
             "BEST Express",
             "https://www.best-inc.co.th/track",
             Decimal("3"),
-            r"^(22\d{10}|BEST[A-Z0-9]+)$",
+            r"22\d{10}|BEST[A-Z0-9]+",
+            aliases=("best",),
         ),
         Carrier(
             "scg",
@@ -89,6 +116,7 @@ CARRIERS: dict[str, Carrier] = {
             "SCG Express",
             "https://scgexpress.co.th/tracking?barcode={no}",
             Decimal("3"),
+            aliases=("scg",),
         ),
         Carrier(
             "dhl_ecommerce",
@@ -96,6 +124,7 @@ CARRIERS: dict[str, Carrier] = {
             "DHL eCommerce",
             "https://www.dhl.com/th-th/home/tracking.html?tracking-id={no}",
             Decimal("3"),
+            aliases=("dhl",),
         ),
         Carrier(
             "spx",
@@ -103,7 +132,8 @@ CARRIERS: dict[str, Carrier] = {
             "Shopee Express",
             "https://spx.co.th/",
             Decimal("0"),
-            r"^SPXTH[A-Z0-9]+$",
+            r"SPXTH[A-Z0-9]+",
+            aliases=("shopee express", "spx express"),
         ),
         Carrier(
             "lex",
@@ -111,13 +141,19 @@ CARRIERS: dict[str, Carrier] = {
             "Lazada Express",
             "https://tracker.lel.asia/",
             Decimal("0"),
-            r"^LEXPU?\w+$",
+            r"LEXPU?\w+",
+            aliases=("lazada express", "lel"),
         ),
-        Carrier("own", "ส่งเอง", "Own delivery", "", Decimal("0")),
+        Carrier(
+            "own", "ส่งเอง", "Own delivery", "", Decimal("0"), aliases=("own delivery", "ส่งเอง")
+        ),
     )
 }
 
 
-def suggest_carriers(number: str) -> list[str]:
+def suggest_carriers(number: str, carriers: dict[str, Carrier] | None = None) -> list[str]:
+    """The codes whose pattern fits the typed number (a hint for the form, never stored)."""
     number = normalise_tracking(number)
-    return [c.code for c in CARRIERS.values() if c.pattern and re.match(c.pattern, number)]
+    if not number:
+        return []
+    return [c.code for c in (carriers or CARRIERS).values() if c.active and c.suggests(number)]

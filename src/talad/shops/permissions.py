@@ -23,6 +23,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_settings": frozenset({Role.OWNER, Role.ADMIN}),
     "manage_members": frozenset({Role.OWNER}),
     "manage_tokens": frozenset({Role.OWNER, Role.ADMIN}),
+    # COD statements from carriers and the money they still owe (not the packing bench).
+    "reconcile_cod": _ALL - {Role.PACKER},
+    # Accounting: documents for the order desk and the accountant; the books for the accountant.
+    "view_documents": _ALL - {Role.PACKER},
+    "issue_documents": _ALL - {Role.PACKER},
+    "record_payments": _ALL - {Role.PACKER},
+    "view_books": frozenset({Role.OWNER, Role.ADMIN, Role.ACCOUNTANT}),
+    "manage_accounting": frozenset({Role.OWNER, Role.ACCOUNTANT}),
 }
 
 

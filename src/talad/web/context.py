@@ -11,7 +11,7 @@ MENU = (
     ("dashboard", _("ภาพรวม"), "view_dashboard"),
     ("orders:desk", _("รายการออเดอร์"), "view_orders"),
     ("channels:new_order", _("สร้างออเดอร์"), "manage_orders"),
-    ("orders:pack", _("สแกนแพ็คสินค้า"), "pack_orders"),
+    ("shipping:pack", _("สแกนแพ็คสินค้า"), "pack_orders"),
     ("catalog:products", _("สินค้า"), "browse_catalog"),
     ("inventory:levels", _("สต๊อก"), "browse_stock"),
     ("shops:settings", _("ตั้งค่า"), "manage_settings"),

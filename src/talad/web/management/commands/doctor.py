@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from talad.accounting.checks import accounting_violations
 from talad.inventory.checks import stock_violations
 from talad.orders.checks import order_violations
 from talad.shops.models import Shop
@@ -22,12 +23,13 @@ class Command(BaseCommand):
         shops = [shop] if shop else list(Shop.objects.order_by("slug"))
         problems = stock_violations(shop)
         for each in shops:
-            problems += order_violations(each)
+            problems += order_violations(each) + accounting_violations(each)
         for problem in problems:
             self.stdout.write(f"VIOLATION {problem}")
         if problems:
             self.stdout.write(f"{len(problems)} violation(s)")
             sys.exit(1)
         self.stdout.write(
-            "ok: ledger equals levels; no oversold stock; every order's status, history and reservations agree"
+            "ok: ledger equals levels; no oversold stock; every order's status, history and reservations agree; "
+            "the journal balances; every document is posted and numbered without gaps"
         )

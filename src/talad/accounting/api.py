@@ -1,0 +1,381 @@
+"""/api/v1 — documents (issue, read, credit notes), the journal, the trial balance, settings.
+
+Mounted at the API root: its paths are /orders/{id}/documents, /documents…, /journal,
+/reports/trial-balance and /accounting/settings.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from django.utils.translation import gettext as _
+from ninja import Header, Router, Status
+from pydantic import Field, StrictInt
+
+from talad.accounting import selectors, services
+from talad.accounting.books import (
+    DEFAULT_PATTERNS,
+    account_codes,
+    accounting_settings,
+    number_pattern,
+)
+from talad.accounting.models import (
+    ETAX_CODES,
+    CodIssue,
+    CreditReason,
+    Document,
+    DocumentType,
+    JournalEntry,
+    PrepaidIssue,
+)
+from talad.api_types import Limit, Money
+from talad.errors import TaladError
+from talad.orders.api import ObjectIn
+from talad.orders.selectors import order_detail
+from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
+from talad.shops.idempotency import body_fingerprint, run_once
+from talad.shops.permissions import can, require
+
+router = Router(tags=["accounting"])
+
+RowId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+
+
+class IssueIn(ObjectIn):
+    type: DocumentType
+
+
+class CreditLineIn(ObjectIn):
+    line_id: RowId
+    quantity: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+
+
+class CreditNoteIn(ObjectIn):
+    """Either `lines` (all of each line unless `quantity` says less) or `amount` (in the
+    original's price basis: with VAT when its prices include VAT)."""
+
+    lines: list[CreditLineIn] | None = Field(None, min_length=1, max_length=200)
+    amount: Money | None = None
+    reason_code: CreditReason
+    reason_text: str = Field("", max_length=500)
+
+
+class SettingsIn(ObjectIn):
+    prepaid_issue: PrepaidIssue | None = None
+    cod_issue: CodIssue | None = None
+    # "" puts back the default for the shop's VAT status.
+    prepaid_document_type: str | None = Field(None, max_length=30)
+    cod_document_type: str | None = Field(None, max_length=30)
+    number_patterns: dict[str, str] | None = None
+    account_codes: dict[str, str] | None = None
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def branch_label(code: str) -> str:
+    if not code:
+        return ""
+    return _("สำนักงานใหญ่") if code == "00000" else _("สาขาที่ %(c)s") % {"c": code}
+
+
+def document_out(document: Document) -> dict:
+    out = {
+        "id": document.pk,
+        "type": document.doc_type,
+        "title": document.get_doc_type_display(),
+        "etax_code": ETAX_CODES[document.doc_type],
+        "number": document.number,
+        "issue_date": document.issue_date,
+        "issued_at": document.issued_at,
+        "order_id": document.order_id,
+        "order_number": document.order.number if document.order_id else None,
+        "seller": {
+            "name": document.seller_name,
+            "address": document.seller_address,
+            "tax_id": document.seller_tax_id,
+            "branch_code": document.seller_branch_code,
+            "branch": branch_label(document.seller_branch_code),
+        },
+        "buyer": {
+            "name": document.buyer_name,
+            "address": document.buyer_address,
+            "tax_id": document.buyer_tax_id,
+            "branch_code": document.buyer_branch_code,
+            "branch": branch_label(document.buyer_branch_code) if document.buyer_tax_id else "",
+        },
+        "prices_include_vat": document.prices_include_vat,
+        "vat_rate": _money(document.vat_rate),
+        "lines": [
+            {
+                "id": line.pk,
+                "position": line.position,
+                "kind": line.kind,
+                "sku": line.sku,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": _money(line.unit_price),
+                "discount": _money(line.discount),
+                "amount": _money(line.amount),
+                "original_line_id": line.original_line_id,
+            }
+            for line in document.lines.all()
+        ],
+        "lines_total": _money(document.lines_total),
+        "discount": _money(document.discount),
+        "net_amount": _money(document.net_amount),
+        "vat_amount": _money(document.vat_amount),
+        "total_amount": _money(document.total_amount),
+        "credit_note": None,
+    }
+    if document.is_credit_note:
+        out["credit_note"] = {
+            "original_id": document.original_id,
+            "original_number": document.original.number,
+            "original_value": _money(document.original_value),
+            "corrected_value": _money(document.corrected_value),
+            "difference": _money(document.net_amount),
+            "vat": _money(document.vat_amount),
+            "reason_code": document.reason_code,
+            "reason": document.get_reason_code_display(),
+            "reason_text": document.reason_text,
+        }
+    return out
+
+
+def entry_out(entry: JournalEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "date": entry.date,
+        "description": entry.description,
+        "source": {"type": entry.source_type, "id": entry.source_id},
+        "order_id": entry.order_id,
+        "document_id": entry.document_id,
+        "reverses_id": entry.reverses_id,
+        "posted_at": entry.posted_at,
+        "by": entry.actor,
+        "lines": [
+            {
+                "account_code": line.account.code,
+                "account_name": line.account.name,
+                "role": line.role,
+                "debit": _money(line.debit),
+                "credit": _money(line.credit),
+                "memo": line.memo,
+            }
+            for line in entry.lines.all()
+        ],
+    }
+
+
+def _detail(request, document_id: int) -> dict:
+    document = selectors.document_detail(shop=request.shop, document_id=document_id)
+    out = document_out(document)
+    if not document.is_credit_note:
+        already = selectors.credited(document)
+        out["credited_amount"] = _money(already.basis)
+        out["remaining_amount"] = _money(document.basis_amount - already.basis)
+        out["credit_note_ids"] = [note.pk for note in document.credit_notes.all()]
+    out["journal_entry_ids"] = [entry.pk for entry in document.journal_entries.all()]
+    return out
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/orders/{int:order_id}/documents",
+    response={201: dict},
+    summary="Issue a document for an order (tax invoice, receipt, …)",
+)
+def issue_document(
+    request,
+    order_id: int,
+    payload: IssueIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    require(request.actor, "issue_documents")
+
+    def produce():
+        order = order_detail(shop=request.shop, order_id=order_id)
+        document = services.issue_document(order=order, doc_type=payload.type, by=request.actor)
+        return 201, _detail(request, document.pk)
+
+    return Status(
+        *run_once(
+            shop=request.shop,
+            key=idempotency_key,
+            fingerprint=body_fingerprint(request.path.encode() + request.body),
+            produce=produce,
+        )
+    )
+
+
+@router.get(
+    "/orders/{int:order_id}/documents", response=dict, summary="An order's documents and entries"
+)
+def order_documents(request, order_id: int):
+    require(request.actor, "view_documents")
+    order, documents, entries = selectors.order_documents(shop=request.shop, order_id=order_id)
+    out = {
+        "order_id": order.pk,
+        "order_number": order.number,
+        "documents": [document_out(d) for d in documents],
+    }
+    if can(request.actor.role, "view_books"):
+        out["journal_entries"] = [entry_out(e) for e in entries]
+    return out
+
+
+@router.get("/documents", response=dict, summary="Documents, newest first (keyset pagination)")
+def list_documents(
+    request,
+    type: DocumentType | None = None,
+    order_id: RowId | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    require(request.actor, "view_documents")
+    rows = selectors.documents_page(
+        shop=request.shop,
+        doc_type=type,
+        order_id=order_id,
+        date_from=date_from,
+        date_to=date_to,
+        before_id=decode_cursor(cursor),
+        limit=limit,
+    )
+    return {"items": [document_out(d) for d in rows], "next_cursor": next_cursor(rows, limit)}
+
+
+@router.get("/documents/{int:document_id}", response=dict)
+def get_document(request, document_id: int):
+    require(request.actor, "view_documents")
+    return _detail(request, document_id)
+
+
+@router.post(
+    "/documents/{int:document_id}/credit-notes",
+    response={201: dict},
+    summary="Issue a credit note on a tax invoice (some lines or an amount)",
+)
+def credit_note(
+    request,
+    document_id: int,
+    payload: CreditNoteIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    require(request.actor, "issue_documents")
+
+    def produce():
+        original = selectors.document_detail(shop=request.shop, document_id=document_id)
+        note = services.issue_credit_note(
+            document=original,
+            by=request.actor,
+            reason_code=payload.reason_code,
+            reason_text=payload.reason_text,
+            lines=None if payload.lines is None else [line.model_dump() for line in payload.lines],
+            amount=payload.amount,
+        )
+        return 201, _detail(request, note.pk)
+
+    return Status(
+        *run_once(
+            shop=request.shop,
+            key=idempotency_key,
+            fingerprint=body_fingerprint(request.path.encode() + request.body),
+            produce=produce,
+        )
+    )
+
+
+# --- The books ------------------------------------------------------------------------------
+
+
+@router.get("/journal", response=dict, summary="Journal entries, newest first (keyset pagination)")
+def journal(
+    request,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    order_id: RowId | None = None,
+    cursor: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    require(request.actor, "view_books")
+    _check_period(date_from, date_to)
+    rows = selectors.journal_page(
+        shop=request.shop,
+        date_from=date_from,
+        date_to=date_to,
+        order_id=order_id,
+        before_id=decode_cursor(cursor),
+        limit=limit,
+    )
+    return {"items": [entry_out(e) for e in rows], "next_cursor": next_cursor(rows, limit)}
+
+
+@router.get("/reports/trial-balance", response=dict, summary="Trial balance for a period")
+def trial_balance(request, date_from: date | None = None, date_to: date | None = None):
+    require(request.actor, "view_books")
+    _check_period(date_from, date_to)
+    rows = selectors.trial_balance(shop=request.shop, date_from=date_from, date_to=date_to)
+    debit = sum((r.debit for r in rows), 0)
+    credit = sum((r.credit for r in rows), 0)
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "accounts": [
+            {
+                "code": r.account.code,
+                "name": r.account.name,
+                "kind": r.account.kind,
+                "opening": _money(r.opening),
+                "debit": _money(r.debit),
+                "credit": _money(r.credit),
+                "closing": _money(r.closing),
+            }
+            for r in rows
+        ],
+        "totals": {"debit": _money(debit), "credit": _money(credit)},
+        "balanced": debit == credit and sum((r.closing for r in rows), 0) == 0,
+    }
+
+
+def _check_period(date_from: date | None, date_to: date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise TaladError(_("วันเริ่มต้องไม่หลังวันสิ้นสุด"), fields={"date_from": "after_date_to"})
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+def settings_out(shop) -> dict:
+    books = accounting_settings(shop)
+    return {
+        "vat_registered": shop.vat_registered,
+        "vat_rate": _money(shop.vat_rate),
+        "prices_include_vat": shop.prices_include_vat,
+        "tax_id": shop.tax_id,
+        "branch_code": shop.branch_code,
+        "prepaid_issue": books.prepaid_issue,
+        "cod_issue": books.cod_issue,
+        "prepaid_document_type": books.prepaid_document_type,
+        "cod_document_type": books.cod_document_type,
+        "number_patterns": {t: number_pattern(books, t) for t in DEFAULT_PATTERNS},
+        "account_codes": account_codes(books),
+    }
+
+
+@router.get("/accounting/settings", response=dict, summary="Accounting settings")
+def get_settings(request):
+    require(request.actor, "view_books")
+    return settings_out(request.shop)
+
+
+@router.patch("/accounting/settings", response=dict, summary="Change accounting settings")
+def change_settings(request, payload: SettingsIn):
+    changes = payload.model_dump(exclude_unset=True)
+    services.update_accounting_settings(shop=request.shop, changes=changes, by=request.actor)
+    return settings_out(request.shop)

@@ -1,0 +1,17 @@
+"""Every write of the accounting app, in one place to look (each lives in its own module)."""
+
+from talad.accounting.autopost import post_cod_remittance
+from talad.accounting.books import update_accounting_settings
+from talad.accounting.credit_notes import issue_credit_note
+from talad.accounting.documents import issue_document
+from talad.accounting.journal import Posting, post_journal_entry, reverse_journal_entry
+
+__all__ = [
+    "Posting",
+    "issue_credit_note",
+    "issue_document",
+    "post_cod_remittance",
+    "post_journal_entry",
+    "reverse_journal_entry",
+    "update_accounting_settings",
+]

@@ -1,0 +1,125 @@
+"""/api/v1/cod — carriers' COD statements (upload, summary, rows) and the outstanding-COD report."""
+
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Status, UploadedFile
+
+from talad.api_types import Limit
+from talad.errors import NotFound
+from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
+from talad.payments import selectors, services
+from talad.payments.models import CodColumnMapping, CodStatement, CodStatementRow
+from talad.shops.permissions import require
+from talad.tabular import read_upload
+
+router = Router(tags=["cod"])
+
+
+def row_out(row: CodStatementRow) -> dict:
+    return {
+        "row": row.row_number,
+        "tracking_number": row.tracking_number,
+        "order_id": row.order_id,
+        "order_number": row.order.number if row.order_id else None,
+        "cod_amount": f"{row.cod_amount:.2f}",
+        "fee": f"{row.fee:.2f}",
+        "vat_on_fee": f"{row.vat_on_fee:.2f}",
+        "net_amount": f"{row.net_amount:.2f}",
+        "expected_amount": None if row.expected_amount is None else f"{row.expected_amount:.2f}",
+        "transfer_date": row.transfer_date,
+        "reference": row.reference,
+        "result": row.result,
+        "message": row.message,
+    }
+
+
+def statement_out(statement: CodStatement | None, rows: list[CodStatementRow]) -> dict:
+    head = (
+        {
+            "id": statement.pk,
+            "carrier": statement.carrier,
+            "reference": statement.reference,
+            "file_name": statement.file_name,
+            "created_at": statement.created_at,
+            "by": statement.actor,
+        }
+        if statement is not None
+        else {"id": None}
+    )
+    return {**head, "summary": selectors.summarise(rows), "rows": [row_out(r) for r in rows]}
+
+
+@router.post(
+    "/statements",
+    response={200: dict, 201: dict},
+    summary="Upload a carrier's COD statement (CSV/xlsx); `?dry_run=true` only shows the matching",
+)
+def upload_statement(
+    request,
+    file: UploadedFile = File(...),
+    carrier: str = Form(..., max_length=30),
+    mapping: str | None = Form(None, max_length=5000),
+    statement_number: str | None = Form(None, max_length=100),
+    dry_run: bool = False,
+):
+    require(request.actor, "reconcile_cod")
+    result = services.import_statement(
+        shop=request.shop,
+        by=request.actor,
+        carrier=carrier,
+        content=read_upload(file),
+        filename=file.name or "",
+        mapping=mapping,
+        statement_number=statement_number or "",
+        dry_run=dry_run,
+    )
+    body = statement_out(result.statement, result.rows)
+    body.update(dry_run=dry_run, created=result.created, mapping=result.mapping)
+    return Status(201 if result.created else 200, body)
+
+
+@router.get("/statements", response=dict, summary="COD statements, newest first")
+def list_statements(request, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
+    require(request.actor, "reconcile_cod")
+    rows = selectors.statements_page(
+        shop=request.shop, before_id=decode_cursor(cursor), limit=limit
+    )
+    return {
+        "items": [
+            {
+                "id": s.pk,
+                "carrier": s.carrier,
+                "reference": s.reference,
+                "file_name": s.file_name,
+                "created_at": s.created_at,
+            }
+            for s in rows
+        ],
+        "next_cursor": next_cursor(rows, limit),
+    }
+
+
+@router.get(
+    "/statements/{int:statement_id}", response=dict, summary="A statement: summary and rows"
+)
+def get_statement(request, statement_id: int):
+    require(request.actor, "reconcile_cod")
+    if statement_id > 2**63 - 1:
+        raise NotFound(_("ไม่พบใบแจ้งยอด COD"))
+    statement = selectors.statement_detail(shop=request.shop, statement_id=statement_id)
+    rows = list(statement.rows.select_related("order").order_by("row_number"))
+    return statement_out(statement, rows)
+
+
+@router.get(
+    "/outstanding", response=dict, summary="COD collected and not yet paid out, per carrier"
+)
+def outstanding(request, carrier: str | None = None):
+    require(request.actor, "reconcile_cod")
+    return selectors.outstanding_cod(shop=request.shop, carrier=(carrier or "")[:30] or None)
+
+
+@router.get("/mappings", response=dict, summary="The column mapping saved for each carrier")
+def mappings(request):
+    require(request.actor, "reconcile_cod")
+    saved = CodColumnMapping.objects.for_shop(request.shop).order_by("carrier")
+    return {"items": [{"carrier": m.carrier, "columns": m.columns} for m in saved]}
