@@ -14,7 +14,7 @@ Each worker has its own connection and, unless --same-row, its own stock row, an
 rows' `reserved` (and, for Talad, the ledger) grew by exactly the number of reservations counted.
 
     .venv/bin/python bench/reserve.py [--seconds N] [--db sqlite|postgres|both]
-        [--workers 1,2,4,8] [--mode processes|threads] [--same-row] [--variants]
+        [--workers 1,2,4,8] [--repeat N] [--mode processes|threads] [--same-row] [--variants]
 
 Django settings are per process, so each database runs in a child process of this script
 (`--child`), which sets its environment before `django.setup()`; this parent makes and drops
@@ -108,7 +108,8 @@ def _run_postgres(args) -> list[dict]:
     try:
         admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
     except psycopg.Error as exc:
-        print(f"NOTICE: PostgreSQL SKIPPED, {PG_ADMIN_URL} is not reachable: {exc}".strip())
+        reason = " ".join(str(exc).split())
+        print(f"NOTICE: PostgreSQL SKIPPED, {PG_ADMIN_URL} is not reachable: {reason}")
         return []
     with admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
