@@ -112,9 +112,10 @@ def _run(child_args: list[str]) -> None:
 def _print_table(results: list[dict], orders: int) -> None:
     print()
     print(
-        f"| {orders:,} orders | pages | seconds | labels/s | PDF MB | peak RSS MB | RSS before MB |"
+        f"| {orders:,} orders | pages | seconds | CPU s | labels/s | PDF MB"
+        " | peak RSS MB | RSS before MB |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {TITLES[r['kind']]} | {r['pages']:,} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} |"

@@ -561,7 +561,7 @@ def _print_table(rows: list[dict], shops: dict, args) -> None:
         f" desk = {shops['desk']['orders']:,} orders, spread over {args.days} days"
     )
     print(
-        f"{'request':<36}{'shop':<6}{'p50 ms':>8}{'p95 ms':>8}{'db p50':>8}{'queries':>8}  target"
+        f"{'request':<36}{'shop':<6}{'n':>5}{'p50 ms':>8}{'p95 ms':>8}{'db p50':>8}{'queries':>8}  target"
     )
     for r in rows:
         verdict = ""

@@ -20,6 +20,7 @@ urlpatterns = [
     path("shipping/", include("talad.shipping.urls")),
     path("products/", include("talad.catalog.urls")),
     path("stock/", include("talad.inventory.urls")),
+    path("accounting/", include("talad.accounting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

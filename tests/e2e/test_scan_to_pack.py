@@ -1,8 +1,10 @@
-"""Scan-to-pack in the browser, as a keyboard-wedge scanner uses it: it types the code into the
-focused box and presses Enter. Against the real server (see conftest.py)."""
+"""The warehouse in the browser, against the real server (see conftest.py): scan-to-pack as a
+keyboard-wedge scanner uses it (it types the code into the focused box and presses Enter),
+and printing the orders selected on the order desk."""
 
 from playwright.sync_api import expect
 
+from talad.paper import pdf_text, poppler_available
 from tests.e2e.conftest import PHONE
 
 # A stand-in for the browser's WebAudio, recording each tone the page plays: headless
@@ -90,3 +92,33 @@ def test_on_a_phone_a_parcel_with_its_tracking_number_ships_once_packed(server, 
         "flash",
         tracking,
     )
+
+
+# Where the desk's print buttons send the browser: recorded instead of opening a tab, so the
+# test can fetch the same URL with the seller's cookies.
+RECORD_OPEN = "window.open = (url) => { window.__opened = String(url); return null; };"
+
+
+def test_the_desk_prints_the_selected_orders_as_one_pdf_in_the_layout_chosen(server, open_page):
+    first = server.order("NP-KUNG", 1, name="คุณพิมพ์ ใบแรก")
+    second = server.order("HB-INH", 1, name="คุณพิมพ์ ใบสอง")
+    page = open_page()
+    page.add_init_script(RECORD_OPEN)
+    page.goto("/orders/")
+    page.locator(f'input[name="order_ids"][value="{second["id"]}"]').check()
+    page.locator(f'input[name="order_ids"][value="{first["id"]}"]').check()
+    page.select_option("#print-layout", "a4")
+
+    page.get_by_test_id("print-labels").click()
+
+    opened = page.evaluate("window.__opened")
+    assert "/shipping/print/labels/?" in opened and "layout=a4" in opened
+    response = page.request.get(opened)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    if poppler_available():
+        text = pdf_text(response.body())
+        assert text.count("\f") == 1  # both labels on one A4 sheet
+        assert "คุณพิมพ์ ใบแรก" in text and "คุณพิมพ์ ใบสอง" in text
+    page.reload()
+    expect(page.locator("#print-layout")).to_have_value("a4")  # the seller's choice is kept

@@ -5,13 +5,14 @@ Mounted at the API root: its paths are /orders/{id}/documents, /documents…, /j
 """
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Status
+from ninja import Header, Query, Router, Status
 from pydantic import Field, StrictInt
 
-from talad.accounting import selectors, services
+from talad.accounting import reports, selectors, services
 from talad.accounting.books import (
     DEFAULT_PATTERNS,
     account_codes,
@@ -27,6 +28,7 @@ from talad.accounting.models import (
     JournalEntry,
     PrepaidIssue,
 )
+from talad.accounting.pdf import document_pdf
 from talad.api_types import Limit, Money
 from talad.errors import TaladError
 from talad.orders.api import ObjectIn
@@ -67,6 +69,8 @@ class SettingsIn(ObjectIn):
     cod_document_type: str | None = Field(None, max_length=30)
     number_patterns: dict[str, str] | None = None
     account_codes: dict[str, str] | None = None
+    # A mobile number, 13-digit ID or e-wallet ID for the QR on unpaid bills; "" for none.
+    promptpay_target: str | None = Field(None, max_length=30)
 
 
 def _money(value) -> str | None:
@@ -256,6 +260,42 @@ def get_document(request, document_id: int):
     return _detail(request, document_id)
 
 
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+COPIES = {"both": ("original", "copy"), "original": ("original",), "copy": ("copy",)}
+
+
+def file_response(content: bytes, content_type: str, filename: str, *, inline=False):
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # buyers' names, tax IDs and amounts
+    return response
+
+
+def pdf_file(document: Document, copy: str = "both") -> HttpResponse:
+    content = document_pdf(document, copies=COPIES[copy])
+    return file_response(content, "application/pdf", f"{document.number}.pdf", inline=True)
+
+
+@router.get(
+    "/documents/{int:document_id}/pdf",
+    summary="The document as an A4 PDF: original and copy (copy=both), or one of them",
+    openapi_extra=PDF_RESPONSE,
+)
+def get_document_pdf(
+    request, document_id: int, copy: Literal["both", "original", "copy"] = Query("both")
+):
+    require(request.actor, "view_documents")
+    return pdf_file(selectors.document_detail(shop=request.shop, document_id=document_id), copy)
+
+
 @router.post(
     "/documents/{int:document_id}/credit-notes",
     response={201: dict},
@@ -316,6 +356,80 @@ def journal(
     return {"items": [entry_out(e) for e in rows], "next_cursor": next_cursor(rows, limit)}
 
 
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@router.get(
+    "/journal/export",
+    summary="The journal as a file, one row per line (CSV in UTF-8 with BOM, or xlsx)",
+)
+def journal_export(
+    request,
+    format: Literal["csv", "xlsx"] = Query("csv"),
+    date_from: date | None = None,
+    date_to: date | None = None,
+):
+    require(request.actor, "view_books")
+    make = reports.journal_csv if format == "csv" else reports.journal_xlsx
+    content = make(shop=request.shop, date_from=date_from, date_to=date_to)
+    span = "-".join(str(d) for d in (date_from, date_to) if d) or "all"
+    return file_response(content, EXPORT_TYPES[format], f"journal-{span}.{format}")
+
+
+@router.get(
+    "/reports/vat-sales",
+    summary="The month's VAT sales report (tax invoices and credit notes): JSON, xlsx or PDF",
+)
+def vat_sales(
+    request,
+    month: str = Query(..., max_length=7, description="YYYY-MM (Gregorian)"),
+    format: Literal["json", "xlsx", "pdf"] = Query("json"),
+):
+    require(request.actor, "view_books")
+    year, number = reports.parse_month(month)
+    report = reports.vat_sales_report(shop=request.shop, year=year, month=number)
+    if format == "xlsx":
+        name = f"vat-sales-{report.period}.xlsx"
+        return file_response(reports.vat_sales_xlsx(report), EXPORT_TYPES["xlsx"], name)
+    if format == "pdf":
+        name = f"vat-sales-{report.period}.pdf"
+        return file_response(reports.vat_sales_pdf(report), EXPORT_TYPES["pdf"], name)
+    return vat_sales_out(report)
+
+
+def vat_sales_out(report: reports.VatSalesReport) -> dict:
+    return {
+        "month": report.period,
+        "rows": [
+            {
+                "document_id": r.document_id,
+                "type": r.doc_type,
+                "date": r.date,
+                "number": r.number,
+                "buyer": r.buyer,
+                "buyer_tax_id": r.buyer_tax_id,
+                "branch_code": r.branch_code if r.buyer_tax_id else "",
+                "branch": r.branch,
+                "net": _money(r.net),
+                "vat": _money(r.vat),
+                "total": _money(r.total),
+                "original_number": r.original_number or None,
+            }
+            for r in report.rows
+        ],
+        "totals": {
+            "count": len(report.rows),
+            "net": _money(report.net),
+            "vat": _money(report.vat),
+            "total": _money(report.total),
+        },
+    }
+
+
 @router.get("/reports/trial-balance", response=dict, summary="Trial balance for a period")
 def trial_balance(request, date_from: date | None = None, date_to: date | None = None):
     require(request.actor, "view_books")
@@ -365,6 +479,7 @@ def settings_out(shop) -> dict:
         "cod_document_type": books.cod_document_type,
         "number_patterns": {t: number_pattern(books, t) for t in DEFAULT_PATTERNS},
         "account_codes": account_codes(books),
+        "promptpay_target": books.promptpay_target,
     }
 
 

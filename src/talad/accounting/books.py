@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from talad import promptpay
 from talad.accounting.models import (
     NON_VAT_DOCUMENTS,
     SALES_DOCUMENTS,
@@ -166,6 +167,7 @@ SETTINGS_FIELDS = (
     "cod_document_type",
     "number_patterns",
     "account_codes",
+    "promptpay_target",
 )
 
 
@@ -195,6 +197,8 @@ def update_accounting_settings(*, shop: Shop, changes: dict, by: Actor) -> Accou
         books.number_patterns = _patterns(books.number_patterns, changes["number_patterns"])
     if "account_codes" in changes:
         books.account_codes = _codes(shop, books.account_codes, changes["account_codes"])
+    if "promptpay_target" in changes:
+        books.promptpay_target = _promptpay_target(changes["promptpay_target"])
     books.save()
     seed_chart(shop, account_codes(books))
     record_audit(
@@ -266,3 +270,18 @@ def _codes(shop: Shop, current: dict, changes) -> dict:
             )
         merged[role] = code
     return merged
+
+
+def _promptpay_target(value) -> str:
+    """A phone number, 13-digit ID or e-wallet ID PromptPay accepts, kept as digits; "" for none."""
+    text = "".join(str(value or "").split()).replace("-", "")
+    if not text:
+        return ""
+    try:
+        promptpay.payload(text)
+    except ValueError:
+        raise TaladError(
+            _("พร้อมเพย์ต้องเป็นเบอร์มือถือ เลขประจำตัว 13 หลัก หรือรหัส e-Wallet 15 หลัก"),
+            fields={"promptpay_target": "invalid"},
+        ) from None
+    return text

@@ -128,6 +128,9 @@ class AccountingSettings(ShopOwned):
     cod_document_type = models.CharField(max_length=30, choices=DocumentType.choices, blank=True)
     number_patterns = models.JSONField(default=dict, blank=True)
     account_codes = models.JSONField(default=dict, blank=True)
+    # Where an unpaid bill's PromptPay QR pays to: a mobile number, a 13-digit tax/citizen ID
+    # or an e-wallet ID (talad.promptpay). Blank: bills carry no QR.
+    promptpay_target = models.CharField(_("พร้อมเพย์รับชำระเงิน"), max_length=20, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(ShopOwned.Meta):

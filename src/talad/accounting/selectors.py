@@ -47,9 +47,15 @@ def documents_page(
     date_to: date | None = None,
     before_id: int | None = None,
     limit: int = 50,
+    q: str | None = None,
 ) -> list[Document]:
-    """Newest first, keyset on id."""
+    """Newest first, keyset on id; `q` finds a number or a buyer's name or tax ID."""
     qs = Document.objects.for_shop(shop).select_related("order", "original").order_by("-id")
+    if q and q.strip():
+        q = q.strip()
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(buyer_name__icontains=q) | Q(buyer_tax_id__startswith=q)
+        )
     if doc_type:
         qs = qs.filter(doc_type=doc_type)
     if order_id:

@@ -246,7 +246,7 @@ class LabelPDF(ThaiPDF):
 
     def qr(self, data: str, x: float, y: float, size: float, *, error: str = "m") -> None:
         """ThaiPDF.qr with QR mask 0 fixed: segno otherwise scores all eight masks to pick the
-        one with the fewest look-alike patterns, a fifth of a label's time; any mask scans."""
+        one with the fewest look-alike patterns, a sixth of a label's time; any mask scans."""
         matrix = segno.make_qr(data, error=error, mask=0, boost_error=False).matrix
         module = size / (len(matrix) + 2 * QR_QUIET_MODULES)
         origin_x, origin_y = x + QR_QUIET_MODULES * module, y + QR_QUIET_MODULES * module

@@ -14,6 +14,7 @@ MENU = (
     ("shipping:pack", _("สแกนแพ็คสินค้า"), "pack_orders"),
     ("catalog:products", _("สินค้า"), "browse_catalog"),
     ("inventory:levels", _("สต๊อก"), "browse_stock"),
+    ("accounting:documents", _("บัญชี"), "view_documents"),
     ("shops:settings", _("ตั้งค่า"), "manage_settings"),
 )
 
