@@ -8,23 +8,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from talad.orders.stuck import human_duration
+from talad.thai_dates import be_datetime
 
 register = template.Library()
-
-THAI_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
 
 
 @register.filter
@@ -46,7 +32,7 @@ def when(value) -> str:
         return ""
     local = timezone.localtime(value) if hasattr(value, "tzinfo") and value.tzinfo else value
     if (get_language() or "th").startswith("th"):
-        return f"{local.day} {THAI_MONTHS[local.month - 1]} {local.year + 543} {local:%H:%M}"
+        return be_datetime(local)
     return f"{local:%d %b %Y %H:%M}"
 
 
