@@ -23,8 +23,10 @@ def run(title: str, cmd: list[str], env: dict | None = None) -> int:
 def postgres_reachable() -> bool:
     import psycopg
 
+    # The suite's own test database is made by the tests; ask the server's maintenance database.
+    server = psycopg.conninfo.conninfo_to_dict(PG_URL) | {"dbname": "postgres"}
     try:
-        with psycopg.connect(PG_URL, connect_timeout=3):
+        with psycopg.connect(**server, connect_timeout=3):
             return True
     except psycopg.Error as exc:
         print(f"PostgreSQL at {PG_URL} is not reachable: {exc}".strip(), flush=True)
