@@ -22,7 +22,8 @@ requests each, and prints p50/p95, the database's share and the queries per requ
 
 - API, shop "big": GET /api/v1/orders?status=S (S cycles over every status), ?q=<a customer's
   10-digit phone>, ?q=<the first 6 digits of one> ("081234…"), and, for information, the
-  unfiltered first page, ?q=<order number> and ?q=<a Thai first name> (a substring search);
+  unfiltered first page, ?q=<order number> and, with --name-search, ?q=<a Thai first name>
+  (a substring search); kinds without a target run a fifth of --requests (at least 20);
 - web, shop "desk", signed in as its owner: the order desk /orders/ (all and one status tab)
   and the dashboard /; the same two pages for shop "big", for information.
 
@@ -31,7 +32,7 @@ Targets: API list filtered by status or phone p95 <= 50 ms (issue 3); desk and d
 slowest statements of each kind.
 
     .venv/bin/python bench/order_list.py [--orders 1000000] [--desk-orders 100000] [--days 180]
-        [--requests 200] [--lines] [--explain] [--keep] [--reuse]
+        [--requests 200] [--lines] [--name-search] [--explain] [--keep] [--reuse]
 
 --keep leaves the database in place; --reuse measures a database kept earlier without loading
 it again. PostgreSQL is 127.0.0.1:5432 user postgres (override with TALAD_BENCH_PG_URL).

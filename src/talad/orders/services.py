@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from talad.catalog.models import Variant
 from talad.errors import NotFound, TaladError
-from talad.inventory.services import release_reservation, reserve_stock
+from talad.inventory.services import default_warehouse, release_reservation, reserve_stock
 from talad.money import parse_amount
 from talad.orders import actions
 from talad.orders.contacts import check_postcode, normalise_phone
@@ -131,6 +131,9 @@ def _open_order(
     buyer = find_or_create_customer(
         shop=shop, name=contact["name"], phone=contact["phone"], profile=contact
     )
+    # Looked up before the order number is taken: from there to commit, every order of the
+    # shop waits for this one (numbering.py), so reads that can happen earlier do.
+    warehouse = default_warehouse(shop)
     now = timezone.now()
     order = Order.objects.create(
         shop=shop,
@@ -167,6 +170,7 @@ def _open_order(
         lines=[(p["variant"], p["quantity"]) for p in priced],
         reference=f"order:{order.number}",
         by=by,
+        warehouse=warehouse,
     )
     _record_change(order, from_status="", action="create", by=by, at=now)
     if channel in MARKETPLACES or payment_method == PaymentMethod.MARKETPLACE:
