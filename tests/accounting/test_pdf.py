@@ -33,7 +33,7 @@ from tests.accounting.factories import (
     prepaid_order,
     vat_shop,
 )
-from tests.conftest import make_shop
+from tests.conftest import ApiClient, make_shop, token_for
 from tests.e2e.conftest import SCREENSHOT_DIR, SCREENSHOTS
 from tests.orders.factories import CUSTOMER
 from tests.paper.test_pdf import read_qr
@@ -337,3 +337,37 @@ def test_screenshot_of_one_page_of_each_type(doc_type):
     path = SCREENSHOT_DIR / f"doc-{doc_type.replace('_', '-')}.png"
     render_png(document_pdf(fresh(document), copies=("original",)), path, dpi=80)
     assert path.exists()
+
+
+# --- GET /api/v1/documents/{id}/pdf ----------------------------------------------------------
+
+
+def test_the_api_sends_the_pdf_of_a_document_of_this_shop_only(shop, mug, other_shop):
+    document = issued(shop, mug, DocumentType.TAX_INVOICE)
+    api = ApiClient(token_for(shop, "staff"))
+
+    both = api.get(f"/api/v1/documents/{document.pk}/pdf")
+    copy = api.get(f"/api/v1/documents/{document.pk}/pdf?copy=copy")
+    unknown = api.get(f"/api/v1/documents/{document.pk}/pdf?copy=draft")
+
+    assert both.status_code == 200 and both["Content-Type"] == "application/pdf"
+    assert both["Content-Disposition"] == f'inline; filename="{document.number}.pdf"'
+    assert both["Cache-Control"] == "private, no-store"
+    assert pages_of(both.content) == 2 and pages_of(copy.content) == 1
+    assert "สำเนา" in pdf_text(copy.content) and "ต้นฉบับ" not in pdf_text(copy.content)
+    assert unknown.status_code == 422
+    elsewhere = ApiClient(token_for(other_shop)).get(f"/api/v1/documents/{document.pk}/pdf")
+    assert elsewhere.status_code == 404
+    packer = ApiClient(token_for(shop, "packer")).get(f"/api/v1/documents/{document.pk}/pdf")
+    assert packer.status_code == 403
+
+
+def test_the_promptpay_target_is_part_of_the_accounting_settings_api(shop):
+    api = ApiClient(token_for(shop))
+
+    changed = api.patch("/api/v1/accounting/settings", {"promptpay_target": "0812345678"})
+    refused = api.patch("/api/v1/accounting/settings", {"promptpay_target": "0812"})
+
+    assert changed.status_code == 200 and changed.json()["promptpay_target"] == "0812345678"
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {"promptpay_target": "invalid"}

@@ -300,6 +300,9 @@ def test_english_pages_leave_no_thai_words_but_the_brand_and_the_language_button
         "/shop/settings/",
         "/shipping/pack/",
         f"/shipping/pack/?order={to_pack.pk}",
+        "/accounting/",
+        "/accounting/vat-sales/",
+        "/accounting/settings/",
     ]
     for url in pages:
         response = client.get(url)

@@ -290,10 +290,12 @@ def pdf_file(document: Document, copy: str = "both") -> HttpResponse:
     openapi_extra=PDF_RESPONSE,
 )
 def get_document_pdf(
-    request, document_id: int, copy: Literal["both", "original", "copy"] = Query("both")
+    request,
+    document_id: int,
+    which: Literal["both", "original", "copy"] = Query("both", alias="copy"),
 ):
     require(request.actor, "view_documents")
-    return pdf_file(selectors.document_detail(shop=request.shop, document_id=document_id), copy)
+    return pdf_file(selectors.document_detail(shop=request.shop, document_id=document_id), which)
 
 
 @router.post(

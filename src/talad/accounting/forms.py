@@ -8,6 +8,7 @@ its field: a numbering pattern's field is the document type (`number_patterns.ta
 from django import forms
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talad.accounting.books import DEFAULT_ACCOUNTS, DEFAULT_PATTERNS
 from talad.accounting.models import (
@@ -213,7 +214,9 @@ class PeriodForm(forms.Form):
 
 
 class LedgerForm(PeriodForm):
-    account = forms.TypedChoiceField(label=_("บัญชี"), coerce=int, required=False)
+    account = forms.TypedChoiceField(
+        label=pgettext_lazy("ledger account", "บัญชี"), coerce=int, required=False
+    )
 
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -149,6 +149,16 @@ def _a4(title: str) -> ThaiPDF:
     return pdf
 
 
+def text_lines(
+    pdf: ThaiPDF, w: float, h: float, text: str, *, align: str = "L", fill: bool = False
+) -> None:
+    """`text` wrapped at Thai syllables into `w`, one `cell` per line from the cursor; the
+    cursor ends at the same x, below the last line. Cheaper than `multi_cell`, which
+    breaks the (already broken) lines again and binds its signature on every call."""
+    for line in pdf.wrap(text, w - 2 * pdf.c_margin) if text else [""]:
+        pdf.cell(w, h, line, align=align, fill=fill, new_x="LEFT", new_y="NEXT")
+
+
 def grid_head(pdf: ThaiPDF, columns: Sequence[Column], *, size: float = 9) -> None:
     """A shaded header row at the cursor; the cursor moves below it, body font restored."""
     body = pdf.font_size_pt
@@ -208,12 +218,10 @@ class Page:
         self.original, self.reason = original, reason
         self.width = pdf.w - 2 * MARGIN
         self.bottom = pdf.h - MARGIN
-        self.first_page = 0
         self.qr_box: tuple[int, float, float, float] | None = None  # page, x, y, size
 
     def draw(self) -> None:
         self.pdf.add_page()
-        self.first_page = self.pdf.page
         self._head()
         self._parties()
         self._table()
@@ -240,29 +248,27 @@ class Page:
         while size > 13 and pdf.get_string_width(self.title) > right_w - 2:
             size -= 1
             pdf.set_font(size=size)
-        pdf.multi_cell(right_w, 8, self.title, align="R", new_x="LEFT", new_y="NEXT")
+        text_lines(pdf, right_w, 8, self.title, align="R")
         pdf.set_font(style="", size=9)
         if doc.doc_type == DocumentType.ABBREVIATED_TAX_INVOICE:
-            pdf.multi_cell(right_w, 4.5, "ราคานี้ได้รวมภาษีมูลค่าเพิ่มแล้ว", align="R")
+            text_lines(pdf, right_w, 4.5, "ราคานี้ได้รวมภาษีมูลค่าเพิ่มแล้ว", align="R")
         elif doc.is_credit_note:
-            pdf.multi_cell(right_w, 4.5, "ตามมาตรา 86/10 แห่งประมวลรัษฎากร", align="R")
+            text_lines(pdf, right_w, 4.5, "ตามมาตรา 86/10 แห่งประมวลรัษฎากร", align="R")
         right_end = pdf.get_y()
         # Left: the seller.
         pdf.set_xy(MARGIN, top)
         pdf.set_font(style="B", size=14)
-        pdf.multi_cell(left_w, 7, doc.seller_name, new_x="LMARGIN", new_y="NEXT")
+        text_lines(pdf, left_w, 7, doc.seller_name)
         pdf.set_font(style="", size=10)
         if doc.seller_address:
-            pdf.multi_cell(
-                left_w, 5, " ".join(doc.seller_address.split()), new_x="LMARGIN", new_y="NEXT"
-            )
+            text_lines(pdf, left_w, 5, " ".join(doc.seller_address.split()))
         seller_ids = []
         if doc.seller_tax_id:
             seller_ids.append(f"เลขประจำตัวผู้เสียภาษี {doc.seller_tax_id}")
         if doc.vat_rate > 0 or doc.seller_tax_id:
             seller_ids.append(branch_text(doc.seller_branch_code))
         if seller_ids:
-            pdf.multi_cell(left_w, 5, "   ".join(seller_ids), new_x="LMARGIN", new_y="NEXT")
+            text_lines(pdf, left_w, 5, "   ".join(seller_ids))
         pdf.set_y(max(pdf.get_y(), right_end) + 3)
         pdf.line(MARGIN, pdf.get_y(), pdf.w - MARGIN, pdf.get_y())
         pdf.ln(3)
@@ -278,16 +284,16 @@ class Page:
         pdf.set_font(style="", size=9)
         pdf.cell(left_w - 2 * pad, 5, "ลูกค้า / ผู้ซื้อ", new_x="LEFT", new_y="NEXT")
         pdf.set_font(style="B", size=11)
-        pdf.multi_cell(left_w - 2 * pad, 5.5, doc.buyer_name or "-", new_x="LEFT", new_y="NEXT")
+        text_lines(pdf, left_w - 2 * pad, 5.5, doc.buyer_name or "-")
         pdf.set_font(style="", size=10)
         if doc.buyer_address:
             address = " ".join(doc.buyer_address.split())
-            pdf.multi_cell(left_w - 2 * pad, 5, address, new_x="LEFT", new_y="NEXT")
+            text_lines(pdf, left_w - 2 * pad, 5, address)
         if doc.buyer_tax_id:
             ids = f"เลขประจำตัวผู้เสียภาษี {doc.buyer_tax_id}"
             if doc.buyer_branch_code:
                 ids += f"   {branch_text(doc.buyer_branch_code)}"
-            pdf.multi_cell(left_w - 2 * pad, 5, ids, new_x="LEFT", new_y="NEXT")
+            text_lines(pdf, left_w - 2 * pad, 5, ids)
         left_end = pdf.get_y() + pad
         # Right box: number, date, references.
         facts = [("เลขที่", doc.number), ("วันที่", be_date(doc.issue_date))]
@@ -305,7 +311,7 @@ class Page:
             pdf.set_font(style="", size=9)
             pdf.cell(label_w, 5.5, label)
             pdf.set_font(style="B", size=10)
-            pdf.multi_cell(right_w - label_w - 2 * pad, 5.5, value, new_x="LEFT", new_y="NEXT")
+            text_lines(pdf, right_w - label_w - 2 * pad, 5.5, value)
             pdf.set_x(x + pad)
         right_end = pdf.get_y() + pad
         bottom = max(left_end, right_end)
@@ -385,21 +391,14 @@ class Page:
         pdf.cell(left_w, 5, "จำนวนเงินรวมทั้งสิ้น (ตัวอักษร)", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(style="B", size=11)
         pdf.set_fill_color(SHADE)
-        pdf.multi_cell(
-            left_w,
-            6.5,
-            f"({baht_text(doc.total_amount)})",
-            fill=True,
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        text_lines(pdf, left_w, 6.5, f"({baht_text(doc.total_amount)})", fill=True)
         if doc.is_credit_note:
             pdf.ln(1)
             pdf.set_font(style="", size=9)
             pdf.cell(left_w, 5, "เหตุผลการลดหนี้", new_x="LMARGIN", new_y="NEXT")
             pdf.set_font(style="", size=10)
             reason = self.reason + (f": {doc.reason_text}" if doc.reason_text else "")
-            pdf.multi_cell(left_w, 5, reason, new_x="LMARGIN", new_y="NEXT")
+            text_lines(pdf, left_w, 5, reason)
         if self.bill:
             self._qr(left_w)
         pdf.set_y(max(pdf.get_y(), right_end) + 4)
@@ -435,10 +434,10 @@ class Page:
         pdf.set_xy(MARGIN + size + 2, top + 5)
         pdf.set_font(style="B", size=11)
         text_w = width - size - 2
-        pdf.multi_cell(text_w, 5.5, "สแกนชำระด้วยพร้อมเพย์", new_x="LEFT", new_y="NEXT")
+        text_lines(pdf, text_w, 5.5, "สแกนชำระด้วยพร้อมเพย์")
         pdf.set_font(style="", size=10)
-        pdf.multi_cell(text_w, 5, f"ยอดชำระ {money(bill.amount)} บาท", new_x="LEFT", new_y="NEXT")
-        pdf.multi_cell(text_w, 5, f"พร้อมเพย์ {bill.target}", new_x="LEFT", new_y="NEXT")
+        text_lines(pdf, text_w, 5, f"ยอดชำระ {money(bill.amount)} บาท")
+        text_lines(pdf, text_w, 5, f"พร้อมเพย์ {bill.target}")
         pdf.set_xy(MARGIN, top + size)
 
     def _signatures(self) -> None:

@@ -5,7 +5,6 @@ Thin like the order pages: parse, call one service or selector, render. Another 
 document or order is a 404; a role without the capability gets 403 from `shop_page`.
 """
 
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
