@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/new/", include("talad.channels.urls")),
     path("orders/", include("talad.orders.urls")),
     path("shipping/", include("talad.shipping.urls")),
+    path("payments/", include("talad.payments.urls")),
     path("products/", include("talad.catalog.urls")),
     path("stock/", include("talad.inventory.urls")),
     path("accounting/", include("talad.accounting.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talad.shipping import views
+from talad.shipping import import_views, views
 
 app_name = "shipping"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("pack/<int:pk>/tracking/", views.pack_tracking, name="pack_tracking"),
     path("pack/<int:pk>/reset/", views.pack_reset, name="pack_reset"),
     path("pack/<int:pk>/complete/", views.pack_complete, name="pack_complete"),
+    path("import/tracking/", import_views.import_tracking_page, name="import_tracking"),
+    path(
+        "import/tracking/apply/", import_views.import_tracking_apply, name="import_tracking_apply"
+    ),
+    path("import/status/", import_views.import_status_page, name="import_status"),
+    path("import/status/apply/", import_views.import_status_apply, name="import_status_apply"),
 ]

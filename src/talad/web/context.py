@@ -12,6 +12,7 @@ MENU = (
     ("orders:desk", _("รายการออเดอร์"), "view_orders"),
     ("channels:new_order", _("สร้างออเดอร์"), "manage_orders"),
     ("shipping:pack", _("สแกนแพ็คสินค้า"), "pack_orders"),
+    ("payments:cod_outstanding", _("ยอด COD ค้างรับ"), "reconcile_cod"),
     ("catalog:products", _("สินค้า"), "browse_catalog"),
     ("inventory:levels", _("สต๊อก"), "browse_stock"),
     ("accounting:documents", _("บัญชี"), "view_documents"),

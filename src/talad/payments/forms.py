@@ -1,0 +1,39 @@
+"""The COD statement upload: carrier, file, statement number and the carrier's column mapping."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from talad.payments.services import FIELDS
+from talad.web.forms import OnceForm
+
+# The statement's fields as a seller sees them (keys are services.FIELDS).
+MAPPING_LABELS = {
+    "tracking": _("เลขพัสดุ"),
+    "cod_amount": _("ยอด COD"),
+    "fee": _("ค่าธรรมเนียม COD"),
+    "vat_on_fee": _("VAT ของค่าธรรมเนียม"),
+    "net_amount": _("ยอดโอนสุทธิ"),
+    "transfer_date": _("วันที่โอน"),
+    "statement_number": _("เลขที่ใบแจ้งยอด"),
+}
+
+
+class StatementForm(OnceForm):
+    carrier = forms.ChoiceField(label=_("ขนส่ง"))
+    file = forms.FileField(label=_("ไฟล์ยอดโอนเงิน COD (CSV หรือ xlsx)"), allow_empty_file=True)
+    reference = forms.CharField(label=_("เลขที่ใบแจ้งยอด (ถ้ามี)"), max_length=100, required=False)
+
+    def __init__(self, *args, carriers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].choices = [(c.code, c.name) for c in carriers]
+        for field in FIELDS:
+            label = MAPPING_LABELS.get(field, field)
+            self.fields[field] = forms.CharField(label=label, max_length=100, required=False)
+
+    def mapping_fields(self):
+        return [self[f] for f in FIELDS]
+
+    def mapping(self) -> dict[str, str] | None:
+        """The columns the seller named; None leaves the saved mapping and the usual names."""
+        given = {f: self.cleaned_data[f].strip() for f in FIELDS if self.cleaned_data[f]}
+        return given or None

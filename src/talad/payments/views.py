@@ -1,0 +1,107 @@
+"""COD money on the web: a carrier's statement uploaded and matched, its summary, and the
+COD the carriers still owe. Thin: the same services and selectors as /api/v1/cod."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from talad.errors import NotFound, TaladError
+from talad.orders.actions import CAPABILITY
+from talad.payments import selectors, services
+from talad.payments.forms import StatementForm
+from talad.payments.models import RemittanceResult
+from talad.shipping.registry import active_carriers, carriers_for
+from talad.shops.decorators import shop_page
+from talad.shops.permissions import can
+from talad.tabular import read_upload
+from talad.web.forms import act_once, add_domain_error
+
+COD = "reconcile_cod"
+PAST = 50
+
+
+def _carrier_names(shop) -> dict[str, str]:
+    return {c.code: c.name for c in carriers_for(shop).values()}
+
+
+@shop_page(COD)
+def statements(request):
+    """Upload a statement (with the carrier's column mapping), and the statements so far."""
+    carriers = list(active_carriers(request.shop).values())
+    if request.method == "POST":
+        form = StatementForm(request.POST, request.FILES, carriers=carriers)
+        if form.is_valid():
+            data = form.cleaned_data
+
+            def produce() -> str:
+                upload = data["file"]
+                result = services.import_statement(
+                    shop=request.shop,
+                    by=request.actor,
+                    carrier=data["carrier"],
+                    content=read_upload(upload),
+                    filename=upload.name or "",
+                    mapping=form.mapping(),
+                    statement_number=data["reference"],
+                )
+                if not result.created:
+                    messages.info(request, _("ไฟล์นี้นำเข้าแล้ว: ตรวจแถวที่ยังไม่ตรงอีกครั้งเท่านั้น"))
+                return reverse("payments:cod_statement", args=[result.statement.pk])
+
+            try:
+                return redirect(act_once(request, form, produce))
+            except TaladError as exc:
+                add_domain_error(form, exc)
+        status = 400
+    else:
+        codes = [c.code for c in carriers]
+        carrier = request.GET.get("carrier", "")
+        carrier = carrier if carrier in codes else (codes[0] if codes else "")
+        initial = {"carrier": carrier, **services.saved_mapping(request.shop, carrier)}
+        form = StatementForm(carriers=carriers, initial=initial)
+        status = 200
+    context = {
+        "form": form,
+        "past": selectors.statements_page(shop=request.shop, limit=PAST),
+        "carrier_names": _carrier_names(request.shop),
+    }
+    return render(request, "payments/cod_statements.html", context, status=status)
+
+
+@shop_page(COD)
+def statement(request, pk: int):
+    try:
+        found = selectors.statement_detail(shop=request.shop, statement_id=pk)
+    except NotFound:
+        raise Http404 from None
+    rows = list(found.rows.select_related("order").order_by("row_number"))
+    summary = selectors.summarise(rows)
+    context = {
+        "statement": found,
+        "rows": rows,
+        "summary": summary,
+        "results": [
+            (value, label, summary["counts"][value]) for value, label in RemittanceResult.choices
+        ],
+        "carrier_names": _carrier_names(request.shop),
+    }
+    return render(request, "payments/cod_statement.html", context)
+
+
+@shop_page(COD)
+def outstanding(request):
+    names = _carrier_names(request.shop)
+    carrier = request.GET.get("carrier", "")
+    report = selectors.outstanding_cod(
+        shop=request.shop, carrier=carrier if carrier in names else None
+    )
+    context = {
+        "report": report,
+        "carrier_names": names,
+        "carrier": carrier,
+        "can_import_status": can(request.actor.role, "manage_orders"),
+        "can_import_tracking": can(request.actor.role, CAPABILITY["ship"]),
+    }
+    return render(request, "payments/cod_outstanding.html", context)
