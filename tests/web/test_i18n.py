@@ -303,6 +303,10 @@ def test_english_pages_leave_no_thai_words_but_the_brand_and_the_language_button
         "/accounting/",
         "/accounting/vat-sales/",
         "/accounting/settings/",
+        "/shipping/import/tracking/",
+        "/shipping/import/status/",
+        "/payments/cod/statements/",
+        "/payments/cod/outstanding/",
     ]
     for url in pages:
         response = client.get(url)
