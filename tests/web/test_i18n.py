@@ -381,3 +381,12 @@ def test_a_stock_shortage_is_explained_in_the_language_of_the_request(shop):
 
     thai = api.post("/api/v1/orders", body)
     assert thai.json()["error"]["message"] == "สินค้าไม่พอ: MUG"
+
+
+@pytest.mark.django_db
+def test_pages_open_in_thai_even_when_the_browser_asks_for_english():
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    page = client.get("/login/").content.decode()
+    assert '<html lang="th">' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert '<html lang="en">' in client.get("/login/").content.decode()

@@ -179,7 +179,7 @@ def count_stock(
         by,
         MovementKind.COUNT,
         [(variant, difference, 0, 0)],
-        reason=_("นับได้ %(n)s") % {"n": counted},
+        reason=f"นับได้ {counted}",  # kept in the ledger in Thai, whatever the page language
     )
     record_audit(
         shop=shop,
