@@ -7,11 +7,13 @@ from ninja import Schema
 from ninja.schema import DjangoGetter
 from pydantic import Field, StrictBool, StrictInt, model_validator
 
+from talad.pagination import MAX_LIMIT
+
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, examples=["120.00"])]
 Quantity = Annotated[StrictInt, Field(ge=1, le=1_000_000)]
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S+$")]
-Limit = Annotated[int, Field(ge=1, le=200)]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 Flag = StrictBool
 
 

@@ -31,3 +31,21 @@ def decode_cursor(cursor: str | None) -> int | None:
 
 def next_cursor(rows: list, limit: int) -> str | None:
     return encode_cursor(rows[-1].pk) if len(rows) == limit else None
+
+
+def page_cursor(cursor: str | None) -> int | None:
+    """For web pages: a damaged cursor in a link starts again from the first page."""
+    try:
+        return decode_cursor(cursor)
+    except TaladError:
+        return None
+
+
+def next_page_query(querydict, rows: list, limit: int) -> str | None:
+    """The query string of the "more" link: the same filters, the next cursor; None at the end."""
+    cursor = next_cursor(rows, limit)
+    if cursor is None:
+        return None
+    query = querydict.copy()
+    query["cursor"] = cursor
+    return query.urlencode()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from talad.accounting.models import DocumentSequence
 from talad.errors import TaladError
 from talad.shops.models import Shop
+from talad.thai_dates import be_year as thai_be_year
 
 PLACEHOLDERS = frozenset({"be_year", "be_yy", "year", "yy", "month", "seq", "branch"})
 YEAR_PLACEHOLDERS = frozenset({"be_year", "be_yy", "year", "yy"})
@@ -60,7 +61,7 @@ def period_of(pattern: str, day: date) -> str:
 
 
 def format_number(pattern: str, day: date, seq: int, branch: str) -> str:
-    be_year = day.year + 543
+    be_year = thai_be_year(day)
     return pattern.format(
         be_year=be_year,
         be_yy=be_year % 100,

@@ -37,7 +37,7 @@ from talad.accounting.pdf import MARGIN, Column, branch_text, grid_head, grid_ro
 from talad.errors import NotFound, TaladError
 from talad.paper import ThaiPDF
 from talad.shops.models import Shop
-from talad.thai_dates import THAI_MONTHS, be_datetime
+from talad.thai_dates import BE_OFFSET, THAI_MONTHS, be_datetime, be_year
 
 ZERO = Decimal("0.00")
 MONEY_FORMAT = "#,##0.00"
@@ -64,7 +64,7 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def be_month(year: int, month: int) -> str:
-    return f"{THAI_MONTHS[month - 1]} {year + 543}"
+    return f"{THAI_MONTHS[month - 1]} {year + BE_OFFSET}"
 
 
 # --- The VAT sales report --------------------------------------------------------------------
@@ -269,7 +269,7 @@ def vat_sales_pdf(report: VatSalesReport) -> bytes:
             buyer += f" (ลดหนี้ {row.original_number})"
         cells = [
             str(n),
-            f"{row.date.day:02d}/{row.date.month:02d}/{row.date.year + 543}",
+            f"{row.date.day:02d}/{row.date.month:02d}/{be_year(row.date)}",
             row.number,
             buyer,
             row.buyer_tax_id,

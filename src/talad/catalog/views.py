@@ -20,7 +20,7 @@ from talad.catalog.forms import (
     variant_rows,
 )
 from talad.errors import NotFound, TaladError
-from talad.pagination import decode_cursor, encode_cursor
+from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
 from talad.web.forms import act_once
@@ -34,10 +34,7 @@ def products(request):
     filters = ProductFilters(request.GET)
     filters.is_valid()
     f = getattr(filters, "cleaned_data", {})
-    try:
-        after_id = decode_cursor(f.get("cursor"))
-    except TaladError:
-        after_id = None
+    after_id = page_cursor(f.get("cursor"))
     rows = selectors.products_page(
         shop=request.shop,
         after_id=after_id,
@@ -45,11 +42,7 @@ def products(request):
         q=f.get("q") or None,
         active={"yes": True, "no": False}.get(f.get("active") or ""),
     )
-    next_query = None
-    if len(rows) == PAGE:
-        query = request.GET.copy()
-        query["cursor"] = encode_cursor(rows[-1].pk)
-        next_query = query.urlencode()
+    next_query = next_page_query(request.GET, rows, PAGE)
     context = {
         "filters": filters,
         "rows": rows,

@@ -15,6 +15,7 @@ from talad.channels.forms import NewOrderForm
 from talad.channels.smart_paste import parse_contact
 from talad.errors import TaladError
 from talad.inventory.selectors import available_to_sell
+from talad.money import parse_amount
 from talad.orders.contacts import normalise_phone
 from talad.orders.customers import known_customer
 from talad.orders.pricing import line_total, order_totals
@@ -112,15 +113,16 @@ def _totals(shop, lines: list[dict], form) -> dict:
         rows = _line_rows(shop, lines)
         amounts = [
             line_total(
-                unit_price=Decimal(str(r["unit_price"])),
+                unit_price=parse_amount(r["unit_price"], "unit_price"),
                 quantity=int(r["quantity"]),
                 line_discount=Decimal(0),
                 field="",
             )
             for r in rows
         ]
-        fee = Decimal(form.data.get("shipping_fee") or 0)
-        discount = Decimal(form.data.get("discount") or 0)
+        # The same checks as saving, so the preview never shows a total that cannot be saved.
+        fee = parse_amount(form.data.get("shipping_fee") or 0, "shipping_fee")
+        discount = parse_amount(form.data.get("discount") or 0, "discount")
         totals = order_totals(
             line_totals=amounts,
             shipping_fee=fee,

@@ -126,9 +126,13 @@ def stock_page(
     ]
 
 
+def default_warehouse(shop: Shop) -> Warehouse:
+    return Warehouse.objects.for_shop(shop).get(is_default=True)
+
+
 def _empty_level(shop: Shop) -> StockLevel:
     """A variant never stocked still has a row: zero in the default warehouse."""
-    return StockLevel(warehouse=Warehouse.objects.for_shop(shop).get(is_default=True))
+    return StockLevel(warehouse=default_warehouse(shop))
 
 
 def _bundle_rows(bundle: Variant, by_variant: dict[int, list[StockLevel]]) -> list[StockRow]:
@@ -179,9 +183,10 @@ def movements_page(
     return list(qs[:limit])
 
 
-def low_stock(*, shop: Shop) -> list[Variant]:
-    """Active plain variants whose available (all warehouses) is at or below their threshold."""
-    return list(
+def low_stock(*, shop: Shop, limit: int | None = None) -> list[Variant]:
+    """Active plain variants whose available (all warehouses) is at or below their threshold,
+    the emptiest first; `limit` keeps a dashboard from loading them all."""
+    rows = (
         Variant.objects.for_shop(shop)
         .filter(active=True, is_bundle=False)
         .annotate(
@@ -193,3 +198,4 @@ def low_stock(*, shop: Shop) -> list[Variant]:
         .select_related("product")
         .order_by("available_total", "sku")
     )
+    return list(rows[:limit] if limit else rows)

@@ -22,6 +22,7 @@ from talad.catalog.selectors import variant_by_sku
 from talad.errors import TaladError
 from talad.inventory.errors import InsufficientStock, StockRuleBroken
 from talad.inventory.models import MovementKind, StockLevel, StockMovement, Warehouse
+from talad.inventory.selectors import default_warehouse
 from talad.money import parse_amount
 from talad.shops.actors import Actor
 from talad.shops.models import Shop
@@ -37,10 +38,6 @@ class _Need:
 
     variant: Variant
     quantity: int
-
-
-def default_warehouse(shop: Shop) -> Warehouse:
-    return Warehouse.objects.for_shop(shop).get(is_default=True)
 
 
 # --- Manual stock work: receive, adjust, count --------------------------------------------

@@ -20,7 +20,7 @@ from talad.errors import NotFound, TaladError
 from talad.inventory import selectors, services
 from talad.inventory.forms import STOCK_FORMS, LedgerFilters, StockFilters
 from talad.inventory.models import MovementKind
-from talad.pagination import decode_cursor, encode_cursor
+from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
 from talad.web.forms import act_once, add_domain_error
@@ -123,10 +123,7 @@ def _sku_context(request, variant, bound: dict | None = None) -> dict:
     filters = LedgerFilters(request.GET)
     filters.is_valid()
     f = getattr(filters, "cleaned_data", {})
-    try:
-        before_id = decode_cursor(f.get("cursor"))
-    except TaladError:
-        before_id = None
+    before_id = page_cursor(f.get("cursor"))
     movements = selectors.movements_page(
         shop=request.shop,
         sku=variant.sku,
@@ -136,11 +133,7 @@ def _sku_context(request, variant, bound: dict | None = None) -> dict:
         before_id=before_id,
         limit=PAGE,
     )
-    next_query = None
-    if len(movements) == PAGE:
-        query = request.GET.copy()
-        query["cursor"] = encode_cursor(movements[-1].pk)
-        next_query = query.urlencode()
+    next_query = next_page_query(request.GET, movements, PAGE)
     stock_forms = {}
     if can(request.actor.role, "change_stock") and not variant.is_bundle:
         stock_forms = {

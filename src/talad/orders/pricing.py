@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from talad.errors import TaladError
+from talad.money import CENT
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 

@@ -14,7 +14,7 @@ from talad.orders import forms, selectors, services, stuck
 from talad.orders.models import Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.orders.timeline import timeline
-from talad.pagination import decode_cursor, encode_cursor
+from talad.pagination import next_page_query, page_cursor
 from talad.shipping.carriers import CARRIERS
 from talad.shipping.registry import active_carriers
 from talad.shops.decorators import shop_page
@@ -40,10 +40,7 @@ def desk(request):
     filters.is_valid()
     f = getattr(filters, "cleaned_data", {})
     status = f.get("status") if f.get("status") in Status.values else None
-    try:
-        before_id = decode_cursor(f.get("cursor"))
-    except TaladError:
-        before_id = None
+    before_id = page_cursor(f.get("cursor"))
     rows = selectors.orders_page(
         shop=request.shop,
         status=status,
@@ -56,12 +53,7 @@ def desk(request):
         limit=PAGE,
     )
     counts = selectors.order_counts(shop=request.shop)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    next_query = None
-    if len(rows) == PAGE:
-        query["cursor"] = encode_cursor(rows[-1].pk)
-        next_query = query.urlencode()
+    next_query = next_page_query(request.GET, rows, PAGE)
     tabs = [("", _("ทั้งหมด"), sum(counts.values()))] + [
         (v, label, counts[v]) for v, label in Status.choices
     ]

@@ -1,13 +1,14 @@
 """Reads for the dashboard: today's sales per channel and the last 30 days, per day and channel."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from talad.dates import local_day_start
 from talad.orders.models import Order, Status
 from talad.shops.models import Shop
 
@@ -22,10 +23,6 @@ class ChannelDay:
     sales: Decimal
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def sales_by_day_and_channel(
     *, shop: Shop, days: int = 30, today: date | None = None
 ) -> list[ChannelDay]:
@@ -35,7 +32,8 @@ def sales_by_day_and_channel(
     rows = (
         Order.objects.for_shop(shop)
         .filter(
-            created_at__gte=_start_of(first), created_at__lt=_start_of(today + timedelta(days=1))
+            created_at__gte=local_day_start(first),
+            created_at__lt=local_day_start(today, next_day=True),
         )
         .exclude(status__in=NOT_SALES)
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))

@@ -24,7 +24,7 @@ def dashboard(request):
         "stuck": stuck_orders(shop=shop, limit=20),
         "today": today_by_channel(days, today),
         "channel_labels": dict(Channel.choices),
-        "low_stock": low_stock(shop=shop)[:20],
+        "low_stock": low_stock(shop=shop, limit=20),
         "chart": mark_safe(sales_chart_svg(days, days=DAYS, today=today)),
         "legend": [(label, COLOURS[value]) for value, label in Channel.choices],
     }

@@ -17,6 +17,7 @@ class CurrentShopMiddleware:
 
     def __call__(self, request):
         request.shop = None
+        request.memberships = []
         request.actor = None
         if not request.path.startswith("/api/"):
             self._resolve(request)
@@ -24,7 +25,7 @@ class CurrentShopMiddleware:
 
     @staticmethod
     def _resolve(request) -> None:
-        memberships = shops_of_user(request.user)
+        memberships = request.memberships = shops_of_user(request.user)
         if not memberships:
             return
         chosen = request.session.get(SESSION_KEY)

@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from talad.shops.permissions import can
-from talad.shops.selectors import shops_of_user
 
 # (url name, label, capability needed)
 MENU = (
@@ -33,7 +32,7 @@ def shell(request) -> dict:
                 continue
     return {
         "current_shop": request.shop,
-        "my_shops": shops_of_user(request.user),
+        "my_shops": request.memberships,
         "menu": menu,
         "role": actor.role,
     }
