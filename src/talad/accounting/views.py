@@ -23,7 +23,7 @@ from talad.accounting.credit_notes import may_credit
 from talad.accounting.models import Account
 from talad.errors import NotFound, TaladError
 from talad.orders.models import Order, PaymentMethod
-from talad.pagination import decode_cursor, encode_cursor
+from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
 from talad.web.forms import act_once, add_domain_error
@@ -45,10 +45,7 @@ def documents(request):
             date_from, date_to = reports.month_bounds(*reports.parse_month(f["month"]))
         except TaladError as exc:
             add_domain_error(filters, exc)
-    try:
-        before_id = decode_cursor(f.get("cursor"))
-    except TaladError:
-        before_id = None
+    before_id = page_cursor(f.get("cursor"))
     rows = selectors.documents_page(
         shop=request.shop,
         doc_type=f.get("type") or None,
@@ -58,12 +55,7 @@ def documents(request):
         before_id=before_id,
         limit=PAGE,
     )
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    next_query = None
-    if len(rows) == PAGE:
-        query["cursor"] = encode_cursor(rows[-1].pk)
-        next_query = query.urlencode()
+    next_query = next_page_query(request.GET, rows, PAGE)
     return render(
         request,
         "accounting/documents.html",
@@ -273,10 +265,7 @@ def journal(request):
     form = forms.PeriodForm(request.GET)
     rows, next_query = [], None
     if form.is_valid():
-        try:
-            before_id = decode_cursor(request.GET.get("cursor"))
-        except TaladError:
-            before_id = None
+        before_id = page_cursor(request.GET.get("cursor"))
         rows = selectors.journal_page(
             shop=request.shop,
             date_from=form.cleaned_data.get("date_from"),
@@ -284,10 +273,7 @@ def journal(request):
             before_id=before_id,
             limit=PAGE,
         )
-        if len(rows) == PAGE:
-            query = request.GET.copy()
-            query["cursor"] = encode_cursor(rows[-1].pk)
-            next_query = query.urlencode()
+        next_query = next_page_query(request.GET, rows, PAGE)
     export_query = request.GET.copy()
     export_query.pop("cursor", None)
     context = {
