@@ -4,6 +4,14 @@ TALAD_HOME        where Talad keeps its files (default ./var)
 TALAD_DATABASE_URL  postgresql://… for PostgreSQL; default: SQLite file in TALAD_HOME
 TALAD_SECRET_KEY  default: generated once into TALAD_HOME/secret_key
 TALAD_DEBUG       "1"/"true" to turn debug on (off by default)
+
+Background work (docs/integrations.md):
+TALAD_TASKS_BACKEND        db (default: django-tasks-db, no extra server) or rq (Redis)
+TALAD_REDIS_URL            for rq; default redis://127.0.0.1:6379/0
+TALAD_OUTBOX_RETRY_DELAYS  seconds between delivery attempts; default 30,120,600,3600,21600
+TALAD_OUTBOX_LEASE         seconds a worker holds a message it is delivering; default 300
+TALAD_WORKER_TICK          seconds between the worker's scheduled checks; default 5
+TALAD_WEBHOOKS_ALLOW_PRIVATE  "1" lets webhooks reach loopback/private addresses (self-hosted)
 """
 
 import os
@@ -11,6 +19,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 TALAD_HOME = Path(os.environ.get("TALAD_HOME", "var")).resolve()
@@ -57,8 +66,11 @@ INSTALLED_APPS = [
     "talad.shipping",
     "talad.accounting",
     "talad.channels",
+    "talad.integrations",
     "talad.reports",
     "talad.web",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +157,47 @@ MEDIA_ROOT = TALAD_HOME / "media"
 
 # A request body larger than this is refused with 413 before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+
+
+def _seconds_list(name: str, default: str) -> list[int]:
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        values = [int(part) for part in raw.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be seconds separated by commas, got {raw!r}") from None
+    if not values or any(v < 0 for v in values):
+        raise ImproperlyConfigured(f"{name} must list one or more seconds >= 0, got {raw!r}")
+    return values
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be more than 0 seconds, got {raw!r}")
+    return value
+
+
+# Background work: django-tasks with the database backend by default, Redis (RQ) to scale out.
+TALAD_TASKS_BACKEND = os.environ.get("TALAD_TASKS_BACKEND", "").strip().lower() or "db"
+TALAD_REDIS_URL = os.environ.get("TALAD_REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
+if TALAD_TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TALAD_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": TALAD_REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(f"TALAD_TASKS_BACKEND must be db or rq, got {TALAD_TASKS_BACKEND!r}")
+
+TALAD_OUTBOX_RETRY_DELAYS = _seconds_list("TALAD_OUTBOX_RETRY_DELAYS", "30,120,600,3600,21600")
+TALAD_OUTBOX_LEASE = _seconds("TALAD_OUTBOX_LEASE", 300)
+TALAD_WORKER_TICK = _seconds("TALAD_WORKER_TICK", 5)
+TALAD_WEBHOOKS_ALLOW_PRIVATE = _env_flag("TALAD_WEBHOOKS_ALLOW_PRIVATE")
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -30,6 +30,7 @@ from talad.accounting.models import (
 from talad.accounting.numbering import next_document_number
 from talad.accounting.postings import bases, revenue_postings, sale_debit_role
 from talad.accounting.selectors import open_sales_documents
+from talad.accounting.signals import document_issued
 from talad.accounting.vat import document_totals
 from talad.errors import Conflict, NotFound, TaladError
 from talad.orders.models import Order, Status
@@ -212,6 +213,7 @@ def create_document(
         obj=document,
         after={"type": doc_type, "number": number, "total": str(document.total_amount)},
     )
+    document_issued.send(sender=Document, document=document)
     return document
 
 

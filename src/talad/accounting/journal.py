@@ -24,6 +24,7 @@ from talad.accounting.models import (
     JournalLine,
     SourceType,
 )
+from talad.accounting.signals import journal_entry_posted
 from talad.errors import Conflict
 from talad.orders.models import Order
 from talad.shops.actors import Actor
@@ -101,6 +102,7 @@ def post_journal_entry(
             for p in lines
         ]
     )
+    journal_entry_posted.send(sender=JournalEntry, entry=entry)
     return entry
 
 

@@ -371,3 +371,41 @@ class JournalLine(Immutable):
             )
         ]
         indexes = [models.Index(fields=["shop", "account"], name="journal_lines_by_account")]
+
+
+class PeakState(models.TextChoices):
+    QUEUED = "queued", _("รอส่งเข้า PEAK")
+    SENT = "sent", _("ส่งเข้า PEAK แล้ว")
+    FAILED = "failed", _("ส่งเข้า PEAK ไม่สำเร็จ")
+
+
+class PeakLink(ShopOwned):
+    """Where a Talad document (or a journal entry sent as a daily journal) stands in the
+    shop's PEAK: written by the PEAK connector, read wherever the document is shown. No row:
+    the document was never meant for PEAK (not connected, or its type is not sent)."""
+
+    document = models.OneToOneField(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="peak"
+    )
+    journal_entry = models.OneToOneField(
+        JournalEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="peak"
+    )
+    status = models.CharField(max_length=10, choices=PeakState.choices, default=PeakState.QUEUED)
+    peak_id = models.CharField(max_length=64, blank=True)
+    peak_code = models.CharField(max_length=64, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    outbox_message_id = models.BigIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(ShopOwned.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(document__isnull=False, journal_entry__isnull=True)
+                | Q(document__isnull=True, journal_entry__isnull=False),
+                name="peak_link_is_for_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PEAK {self.status} {self.peak_code or self.pk}"

@@ -21,6 +21,7 @@ from talad.orders.models import Order
 from talad.shipping.carriers import CARRIERS
 from talad.shipping.models import CarrierSetting, EventSource, Shipment, ShipmentEvent
 from talad.shipping.registry import carriers_for
+from talad.shipping.signals import shipment_updated
 from talad.shops.actors import Actor
 from talad.shops.models import Shop
 from talad.shops.permissions import require
@@ -203,6 +204,7 @@ def add_event(
         and not shipment.events.filter(at__gt=at).exclude(pk=event.pk).exists()
     ):
         set_status(shipment, status)
+    shipment_updated.send(sender=Shipment, shipment=shipment, event=event)
     return event
 
 

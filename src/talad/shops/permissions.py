@@ -31,6 +31,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "record_payments": _ALL - {Role.PACKER},
     "view_books": frozenset({Role.OWNER, Role.ADMIN, Role.ACCOUNTANT}),
     "manage_accounting": frozenset({Role.OWNER, Role.ACCOUNTANT}),
+    # Integrations: the outbox and its failures for whoever keeps the books or the shop running;
+    # the PEAK credentials are money settings (owner, accountant); webhooks are shop settings.
+    "view_integrations": frozenset({Role.OWNER, Role.ADMIN, Role.ACCOUNTANT}),
+    "retry_deliveries": frozenset({Role.OWNER, Role.ADMIN, Role.ACCOUNTANT}),
+    "manage_peak": frozenset({Role.OWNER, Role.ACCOUNTANT}),
+    "manage_webhooks": frozenset({Role.OWNER, Role.ADMIN}),
 }
 
 
