@@ -171,6 +171,7 @@ def _mount_routers() -> None:
     from talad.accounting.api import router as accounting_router
     from talad.catalog.api import router as catalog_router
     from talad.channels.api import router as channels_router
+    from talad.integrations.api import router as integrations_router
     from talad.inventory.api import router as inventory_router
     from talad.orders.api import router as orders_router
     from talad.payments.api import router as cod_router
@@ -187,6 +188,7 @@ def _mount_routers() -> None:
     api.add_router("/print", print_router)
     api.add_router("/cod", cod_router)
     api.add_router("", accounting_router)  # /orders/{id}/documents, /documents, /journal, /reports
+    api.add_router("", integrations_router)  # /integrations/peak, /outbox, /webhooks
 
 
 _mount_routers()

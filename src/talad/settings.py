@@ -159,13 +159,14 @@ MEDIA_ROOT = TALAD_HOME / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 
-
 def _seconds_list(name: str, default: str) -> list[int]:
     raw = os.environ.get(name, "").strip() or default
     try:
         values = [int(part) for part in raw.split(",")]
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be seconds separated by commas, got {raw!r}") from None
+        raise ImproperlyConfigured(
+            f"{name} must be seconds separated by commas, got {raw!r}"
+        ) from None
     if not values or any(v < 0 for v in values):
         raise ImproperlyConfigured(f"{name} must list one or more seconds >= 0, got {raw!r}")
     return values

@@ -131,6 +131,7 @@ def document_out(document: Document) -> dict:
         "vat_amount": _money(document.vat_amount),
         "total_amount": _money(document.total_amount),
         "credit_note": None,
+        "peak": peak_out(document),
     }
     if document.is_credit_note:
         out["credit_note"] = {
@@ -145,6 +146,29 @@ def document_out(document: Document) -> dict:
             "reason_text": document.reason_text,
         }
     return out
+
+
+def peak_out(document: Document) -> dict:
+    """Where the document stands in the shop's PEAK: not_sent, queued, sent (with PEAK's id,
+    code and link) or failed (with PEAK's message)."""
+    link = getattr(document, "peak", None)  # the reverse one-to-one raises when there is none
+    if link is None:
+        return {
+            "status": "not_sent",
+            "id": None,
+            "code": None,
+            "link": None,
+            "error": None,
+            "outbox_message_id": None,
+        }
+    return {
+        "status": link.status,
+        "id": link.peak_id or None,
+        "code": link.peak_code or None,
+        "link": link.link or None,
+        "error": link.error or None,
+        "outbox_message_id": link.outbox_message_id,
+    }
 
 
 def entry_out(entry: JournalEntry) -> dict:

@@ -28,7 +28,7 @@ ZERO = Decimal("0.00")
 def document_detail(*, shop: Shop, document_id: int) -> Document:
     document = (
         Document.objects.for_shop(shop)
-        .select_related("order", "original")
+        .select_related("order", "original", "peak")
         .prefetch_related("lines", "journal_entries", "credit_notes")
         .filter(pk=document_id)
         .first()
@@ -50,7 +50,7 @@ def documents_page(
     q: str | None = None,
 ) -> list[Document]:
     """Newest first, keyset on id; `q` finds a number or a buyer's name or tax ID."""
-    qs = Document.objects.for_shop(shop).select_related("order", "original").order_by("-id")
+    qs = Document.objects.for_shop(shop).select_related("order", "original", "peak").order_by("-id")
     if q and q.strip():
         q = q.strip()
         qs = qs.filter(
@@ -110,7 +110,7 @@ def order_documents(
     documents = list(
         Document.objects.for_shop(shop)
         .filter(order=order)
-        .select_related("original")
+        .select_related("original", "peak")
         .prefetch_related("lines")
         .order_by("id")
     )

@@ -6,36 +6,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounting', '0002_promptpay_target'),
-        ('shops', '0003_idempotencyrecord'),
+        ("accounting", "0002_promptpay_target"),
+        ("shops", "0003_idempotencyrecord"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeakLink',
+            name="PeakLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'รอส่งเข้า PEAK'), ('sent', 'ส่งเข้า PEAK แล้ว'), ('failed', 'ส่งเข้า PEAK ไม่สำเร็จ')], default='queued', max_length=10)),
-                ('peak_id', models.CharField(blank=True, max_length=64)),
-                ('peak_code', models.CharField(blank=True, max_length=64)),
-                ('link', models.URLField(blank=True, max_length=500)),
-                ('error', models.TextField(blank=True)),
-                ('outbox_message_id', models.BigIntegerField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('document', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='peak', to='accounting.document')),
-                ('journal_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='peak', to='accounting.journalentry')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='shops.shop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "รอส่งเข้า PEAK"),
+                            ("sent", "ส่งเข้า PEAK แล้ว"),
+                            ("failed", "ส่งเข้า PEAK ไม่สำเร็จ"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("peak_id", models.CharField(blank=True, max_length=64)),
+                ("peak_code", models.CharField(blank=True, max_length=64)),
+                ("link", models.URLField(blank=True, max_length=500)),
+                ("error", models.TextField(blank=True)),
+                ("outbox_message_id", models.BigIntegerField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="peak",
+                        to="accounting.document",
+                    ),
+                ),
+                (
+                    "journal_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="peak",
+                        to="accounting.journalentry",
+                    ),
+                ),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="shops.shop",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'default_manager_name': 'unscoped',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('document__isnull', False), ('journal_entry__isnull', True)), models.Q(('document__isnull', True), ('journal_entry__isnull', False)), _connector='OR'), name='peak_link_is_for_one_thing')],
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "default_manager_name": "unscoped",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("document__isnull", False), ("journal_entry__isnull", True)),
+                            models.Q(("document__isnull", True), ("journal_entry__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="peak_link_is_for_one_thing",
+                    )
+                ],
             },
             managers=[
-                ('unscoped', django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
     ]

@@ -83,7 +83,7 @@ def ensure(client, shop, kind: str, collection: P.Collection, row: dict, *, look
         return code
     found = find(client, collection, code) if looked_up else None
     made = found or create(client, collection, row, code)
-    PeakRecord.objects.get_or_create(
+    PeakRecord.objects.for_shop(shop).get_or_create(
         shop=shop, kind=kind, code=code, defaults={"peak_id": str(made.get("id") or "")}
     )
     return code
