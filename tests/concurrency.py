@@ -191,3 +191,19 @@ def talad_server(home: Path, **kw):
         yield server
     finally:
         server.stop()
+
+
+def suite_database_url() -> str:
+    """The database this test run uses, as a TALAD_DATABASE_URL for a `talad` subprocess: the
+    transactional test's rows are visible to it, and the test's flush removes what it wrote."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgresql://{user}{password}@{host}:{port}/{db['NAME']}"

@@ -14,7 +14,6 @@ suite's PostgreSQL database.
 
 import time
 from collections import Counter
-from urllib.parse import quote
 
 import pytest
 from django.db import OperationalError, connection
@@ -30,7 +29,7 @@ from talad.inventory.services import (
     ship_stock,
 )
 from talad.shops.actors import Actor
-from tests.concurrency import run_at_once, talad_server
+from tests.concurrency import run_at_once, suite_database_url, talad_server
 from tests.conftest import make_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,15 +173,6 @@ def test_receiving_shipping_reserving_and_writing_off_at_once_keep_the_ledger_eq
 # --- The real server ----------------------------------------------------------------------
 
 
-def _suite_postgres_url() -> str:
-    """The URL of the test database this suite runs on (settings_dict names test_…)."""
-    db = connection.settings_dict
-    user = quote(db.get("USER") or "postgres", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgresql://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request, tmp_path):
     """`talad serve --workers 2 --threads 8`, always stopped (the context manager's finally).
@@ -195,7 +185,7 @@ def server(request, tmp_path):
     if request.param == "postgresql":
         if connection.vendor != "postgresql":
             pytest.skip("the suite runs on SQLite; the PostgreSQL server run needs the PG suite")
-        database_url = _suite_postgres_url()
+        database_url = suite_database_url()
     with talad_server(tmp_path, workers=2, threads=8, database_url=database_url) as srv:
         yield srv
 

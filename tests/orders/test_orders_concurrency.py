@@ -21,10 +21,8 @@ import io
 import json
 import time
 from collections import Counter
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 
@@ -36,7 +34,7 @@ from talad.payments.models import Payment
 from talad.shipping.models import Shipment
 from talad.shops.actors import Actor
 from talad.shops.models import IdempotencyRecord
-from tests.concurrency import run_at_once, talad_server
+from tests.concurrency import run_at_once, suite_database_url, talad_server
 from tests.conftest import ApiClient, make_variant, token_for
 from tests.orders.factories import CUSTOMER, make_order, order_in_status
 
@@ -166,14 +164,6 @@ def test_a_hundred_buyers_for_thirty_units_get_exactly_thirty_orders_numbered_wi
     )
 
 
-def _suite_postgres_url() -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgresql://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request, tmp_path):
     """`talad serve --workers 2 --threads 8`, always stopped (the context manager's finally).
@@ -185,7 +175,7 @@ def server(request, tmp_path):
     if request.param == "postgresql":
         if connection.vendor != "postgresql":
             pytest.skip("the suite runs on SQLite; the PostgreSQL server run needs the PG suite")
-        database_url = _suite_postgres_url()
+        database_url = suite_database_url()
     with talad_server(tmp_path, workers=2, threads=8, database_url=database_url) as srv:
         yield srv
 

@@ -81,9 +81,13 @@ class ScheduledChecks(threading.Thread):
 
     def run(self) -> None:
         last_scan = last_prune = 0.0
+        # At start, queue every due message: tasks put on another queue (or lost with a crashed
+        # worker, or with a switch of backend) must not wait for the sweep's stale window.
+        everything = True
         while not self.stopping.is_set():
             try:
-                outbox.enqueue_due()
+                outbox.enqueue_due(everything=everything)
+                everything = False
                 now = time.monotonic()
                 if now - last_scan >= STUCK_SCAN_EVERY:
                     last_scan = now
