@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talad.integrations.models import PeakConnection
+from talad.integrations.outgoing import http_client
 from talad.integrations.sealed import seal, unseal
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 TOKEN_LIFETIME = dt.timedelta(hours=23)  # PEAK's are valid 24 h
 TOKEN_EXPIRED = "600"
 OK = "200"
+JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
 class PeakError(Exception):
@@ -99,15 +101,11 @@ class PeakClient:
     def __init__(self, credentials: Credentials, *, connection: PeakConnection | None = None):
         self.credentials = credentials
         self.connection = connection  # where the client token is cached, when there is one
-        self.http = httpx.Client(
-            base_url=credentials.base_url,
-            timeout=httpx.Timeout(credentials.timeout, connect=min(credentials.timeout, 10.0)),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-        )
+        self.timeout = httpx.Timeout(credentials.timeout, connect=min(credentials.timeout, 10.0))
         self._token: str | None = None
 
     def close(self) -> None:
-        self.http.close()
+        """The HTTP client is shared by the process (talad.integrations.outgoing)."""
 
     def __enter__(self) -> "PeakClient":
         return self
@@ -178,7 +176,14 @@ class PeakClient:
 
     def _send(self, method, path, body, *, headers, params=None) -> dict:
         try:
-            response = self.http.request(method, path, json=body, headers=headers, params=params)
+            response = http_client().request(
+                method,
+                self.credentials.base_url + path,
+                json=body,
+                headers={**JSON_HEADERS, **headers},
+                params=params,
+                timeout=self.timeout,
+            )
         except httpx.TimeoutException:
             raise PeakUncertain(
                 _("PEAK ไม่ตอบภายใน %(s)s วินาที") % {"s": self.credentials.timeout}
