@@ -112,7 +112,8 @@ def _domain_error(request, exc: TaladError):
 def _validation_error(request, exc: ValidationError):
     fields = {}
     for err in exc.errors:
-        fields.setdefault(_field_path(err.get("loc", ())), err.get("msg", "invalid"))
+        problem = "unknown_field" if err.get("type") == "extra_forbidden" else err.get("msg")
+        fields.setdefault(_field_path(err.get("loc", ())), problem or "invalid")
     return api.create_response(
         request, error_body("validation_error", _("ข้อมูลไม่ถูกต้อง"), fields), status=422
     )

@@ -29,7 +29,7 @@ from talad.accounting.models import (
     PrepaidIssue,
 )
 from talad.accounting.pdf import document_pdf
-from talad.api_types import Limit, Money
+from talad.api_types import Day, Limit, Money, QueryId
 from talad.errors import TaladError
 from talad.orders.api import ObjectIn
 from talad.orders.selectors import order_detail
@@ -259,9 +259,9 @@ def order_documents(request, order_id: int):
 def list_documents(
     request,
     type: DocumentType | None = None,
-    order_id: RowId | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    order_id: QueryId | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ):
@@ -363,9 +363,9 @@ def credit_note(
 @router.get("/journal", response=dict, summary="Journal entries, newest first (keyset pagination)")
 def journal(
     request,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    order_id: RowId | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
+    order_id: QueryId | None = None,
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ):
@@ -396,8 +396,8 @@ EXPORT_TYPES = {
 def journal_export(
     request,
     format: Literal["csv", "xlsx"] = Query("csv"),
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
 ):
     require(request.actor, "view_books")
     make = reports.journal_csv if format == "csv" else reports.journal_xlsx
@@ -457,7 +457,7 @@ def vat_sales_out(report: reports.VatSalesReport) -> dict:
 
 
 @router.get("/reports/trial-balance", response=dict, summary="Trial balance for a period")
-def trial_balance(request, date_from: date | None = None, date_to: date | None = None):
+def trial_balance(request, date_from: Day | None = None, date_to: Day | None = None):
     require(request.actor, "view_books")
     _check_period(date_from, date_to)
     rows = selectors.trial_balance(shop=request.shop, date_from=date_from, date_to=date_to)

@@ -21,6 +21,7 @@ from talad.accounting.models import (
     DocumentType,
     PrepaidIssue,
 )
+from talad.dates import validate_seller_day
 from talad.web.forms import OnceForm
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}), "required": False}
@@ -203,8 +204,8 @@ class SettingsForm(OnceForm):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("ตั้งแต่วันที่"), **DATE)
-    date_to = forms.DateField(label=_("ถึงวันที่"), **DATE)
+    date_from = forms.DateField(label=_("ตั้งแต่วันที่"), validators=[validate_seller_day], **DATE)
+    date_to = forms.DateField(label=_("ถึงวันที่"), validators=[validate_seller_day], **DATE)
 
     def clean(self):
         data = super().clean()

@@ -7,6 +7,7 @@ below what open orders hold — is the service's call, so the page and the API s
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from talad.dates import validate_seller_day
 from talad.inventory.models import MovementKind
 from talad.web.forms import OnceForm
 
@@ -25,8 +26,12 @@ class LedgerFilters(forms.Form):
         required=False,
         choices=[("", _("ทุกประเภท")), *MovementKind.choices],
     )
-    date_from = forms.DateField(label=_("ตั้งแต่วันที่"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("ถึงวันที่"), required=False, widget=DATE_INPUT)
+    date_from = forms.DateField(
+        label=_("ตั้งแต่วันที่"), required=False, widget=DATE_INPUT, validators=[validate_seller_day]
+    )
+    date_to = forms.DateField(
+        label=_("ถึงวันที่"), required=False, widget=DATE_INPUT, validators=[validate_seller_day]
+    )
     cursor = forms.CharField(required=False, max_length=100)
 
 

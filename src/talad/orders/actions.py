@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from talad.dates import checked_moment
 from talad.errors import TaladError
 from talad.inventory.services import release_reservation, return_stock, ship_stock
 from talad.money import parse_amount
@@ -187,7 +188,7 @@ def _moment(value, field: str) -> datetime:
     moment = value if isinstance(value, datetime) else parse_datetime(str(value))
     if moment is None:
         raise TaladError(_("วันเวลาไม่ถูกต้อง"), fields={field: "invalid_datetime"})
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return checked_moment(moment, field)
 
 
 HANDLERS = {

@@ -1,6 +1,5 @@
 """/api/v1/orders — intake (idempotent), reads, the state machine's actions, stuck orders."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -9,7 +8,7 @@ from ninja import Header, Router
 from ninja import Status as Respond
 from pydantic import Field, StrictInt
 
-from talad.api_types import Limit, Money, ObjectIn, Quantity, Sku
+from talad.api_types import Limit, Moment, Money, ObjectIn, Quantity, Sku
 from talad.errors import TaladError
 from talad.orders import actions, selectors, services, stuck
 from talad.orders.models import Channel, Order, PaymentMethod, PaymentStatus, Status
@@ -60,7 +59,7 @@ class OrderIn(ObjectIn):
     payment_method: PaymentMethod
     note: str = Field("", max_length=5000)
     tags: list[str] = Field(default_factory=list, max_length=20)
-    ship_by: datetime | None = None
+    ship_by: Moment | None = None
 
 
 class ReturnLineIn(ObjectIn):
@@ -75,7 +74,7 @@ class ActionIn(ObjectIn):
     amount: Money | None = None
     method: PaymentMethod | None = None
     reference: str | None = Field(None, max_length=100)
-    paid_at: datetime | None = None
+    paid_at: Moment | None = None
     carrier: str | None = Field(None, max_length=30)
     tracking_number: str | None = Field(None, max_length=60)
     weight_grams: StrictInt | None = Field(None, ge=0, le=1_000_000)
@@ -198,8 +197,8 @@ def list_orders(
     status: Status | None = None,
     channel: Channel | None = None,
     payment_status: PaymentStatus | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
+    created_from: Moment | None = None,
+    created_to: Moment | None = None,
     q: str | None = None,
     cursor: str | None = None,
     limit: Limit = DEFAULT_LIMIT,

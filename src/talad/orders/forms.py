@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from talad.dates import validate_seller_day, validate_seller_moment
 from talad.orders.models import Channel, PaymentMethod, PaymentStatus
 from talad.orders.state_machine import FAILED_DELIVERY_REASONS
 from talad.web.forms import OnceForm
@@ -21,8 +22,16 @@ class DeskFilters(forms.Form):
     payment_status = forms.ChoiceField(
         choices=[("", _("ทุกสถานะการชำระ")), *PaymentStatus.choices], required=False
     )
-    created_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_from = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_seller_day],
+    )
+    created_to = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_seller_day],
+    )
     q = forms.CharField(required=False, max_length=100)
     cursor = forms.CharField(required=False, max_length=100)
 
@@ -38,6 +47,7 @@ class PayForm(OnceForm):
         label=_("วันเวลาที่ชำระ"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[validate_seller_moment],
     )
     slip = forms.ImageField(label=_("สลิปโอนเงิน"), required=False)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talad.catalog.models import Variant
+from talad.dates import checked_moment
 from talad.errors import NotFound, TaladError
 from talad.inventory.services import default_warehouse, release_reservation, reserve_stock
 from talad.money import parse_amount
@@ -116,6 +117,7 @@ def _open_order(
         )
     if payment_method not in PaymentMethod.values:
         raise TaladError(_("ไม่รู้จักวิธีชำระเงิน"), fields={"payment_method": "invalid"})
+    ship_by = checked_moment(ship_by, "ship_by") if ship_by else None
     contact = _contact(customer, cod=payment_method == PaymentMethod.COD)
     priced = _priced_lines(shop, lines)
     shipping_fee = parse_amount(shipping_fee or 0, "shipping_fee")
