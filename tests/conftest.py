@@ -88,6 +88,12 @@ class ApiClient:
     def patch(self, path, body=None, **kw):
         return self._call("patch", path, body, **kw)
 
+    def put(self, path, body=None, **kw):
+        return self._call("put", path, body, **kw)
+
+    def delete(self, path, **headers):
+        return self._call("delete", path, **headers)
+
 
 def token_for(shop, role="owner"):
     _t, plaintext = create_api_token(shop=shop, role=role, by=Actor.system("test"))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("products/", include("talad.catalog.urls")),
     path("stock/", include("talad.inventory.urls")),
     path("accounting/", include("talad.accounting.urls")),
+    path("integrations/", include("talad.integrations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

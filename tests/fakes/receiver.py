@@ -11,8 +11,8 @@ so once the client has its answer the record is there: no waiting in tests. Answ
 script: `answer_next(status, count)` queues statuses, `delay_next(seconds, count)` holds the
 next answers back (cut short by `stop()`); anything unscripted gets `200 {"ok": true}`.
 
-`stop()` closes the port (a sender then gets "connection refused"); `start()` opens the same
-port again, so a subscription's URL keeps working across a restart.
+`stop()` closes the port and every open connection (a sender then gets "connection refused");
+`start()` opens the same port again, so a subscription's URL keeps working across a restart.
 """
 
 from __future__ import annotations
@@ -70,6 +70,15 @@ class _Handler(BaseHTTPRequestHandler):
         # Headers and body are two writes; without this the second waits for a delayed ACK.
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.receiver._track(self.connection, open=True)
+
+    def finish(self):
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self.server.receiver._track(self.connection, open=False)
 
     def _handle(self) -> None:
         receiver = self.server.receiver
@@ -111,6 +120,7 @@ class Receiver:
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
         self._port = 0
 
     # --- the script ------------------------------------------------------------------------
@@ -124,6 +134,10 @@ class Receiver:
         """The next `count` requests are answered `status` after `seconds`."""
         with self._lock:
             self._script.extend(_Step(status=status, delay=seconds) for _ in range(count))
+
+    def _track(self, conn: socket.socket, *, open: bool) -> None:
+        with self._lock:
+            (self._connections.add if open else self._connections.discard)(conn)
 
     def _record(self, request: Received) -> _Step:
         with self._lock:
@@ -160,13 +174,19 @@ class Receiver:
         return self
 
     def stop(self) -> None:
-        """Close the port; requests in the middle of a delay are answered at once."""
+        """Close the port and every connection (a sender's kept-alive one too): down is down.
+        Requests in the middle of a delay are answered at once."""
         server, thread = self._server, self._thread
         if server is None:
             return
         self._stopping.set()
         server.shutdown()
         server.server_close()
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
         if thread is not None:
             thread.join(timeout=5)
         self._server = self._thread = None

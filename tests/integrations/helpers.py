@@ -1,7 +1,6 @@
 """Setup for integration tests: a shop connected to a fake PEAK, and an in-process outbox run
 (the same `outbox.deliver` a worker's task calls, without the task queue in between)."""
 
-import pytest
 from django.utils import timezone
 
 from talad.integrations import outbox
@@ -43,9 +42,3 @@ def run_outbox(max_rounds: int = 50) -> dict[str, int]:
             outcome = outbox.deliver(message_id)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     raise AssertionError(f"the outbox was still busy after {max_rounds} rounds: {outcomes}")
-
-
-@pytest.fixture
-def no_retry_wait(settings):
-    """Three retries, none waited for: a test sees the whole schedule at once."""
-    settings.TALAD_OUTBOX_RETRY_DELAYS = [0, 0, 0]

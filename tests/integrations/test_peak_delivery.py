@@ -6,7 +6,7 @@ from talad.accounting.models import PeakLink, PeakState
 from talad.integrations.models import MessageStatus, OutboxMessage, Topic
 from tests.accounting.factories import act, documents, goods, prepaid_order, vat_shop
 from tests.fakes.peak import FakePeak
-from tests.integrations.helpers import connect_peak, no_retry_wait, run_outbox  # noqa: F401
+from tests.integrations.helpers import connect_peak, run_outbox
 
 pytestmark = pytest.mark.django_db
 

@@ -73,7 +73,15 @@ def _document(request, pk: int):
 @shop_page("view_documents")
 def document(request, pk: int):
     doc = _document(request, pk)
-    context = {"doc": doc, "lines": list(doc.lines.all())}
+    # Where it stands in PEAK: no PeakLink row means it was never queued for PEAK.
+    peak = getattr(doc, "peak", None)
+    context = {
+        "doc": doc,
+        "lines": list(doc.lines.all()),
+        "peak": peak,
+        # PEAK's own answer: linked only as a web address, never as any other scheme.
+        "peak_link": peak.link if peak and peak.link.startswith(("https://", "http://")) else "",
+    }
     if not doc.is_credit_note:
         left = selectors.remaining_basis(doc)
         context["remaining"] = left

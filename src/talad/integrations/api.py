@@ -17,6 +17,7 @@ from talad.integrations import outbox, selectors
 from talad.integrations.models import MessageStatus, OutboxMessage, Topic, WebhookSubscription
 from talad.integrations.peak import services as peak
 from talad.integrations.webhooks import services as webhooks
+from talad.orders.models import PaymentMethod
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
 from talad.shops.permissions import require
 
@@ -45,8 +46,9 @@ class PeakIn(StrictIn):
     document_types: list[str] | None = Field(None, max_length=10)
     send_cod_remittances: StrictBool | None = None
     account_codes: dict[str, Annotated[str, Field(min_length=1, max_length=20)]] | None = None
-    payment_method_ids: dict[str, Annotated[str, Field(max_length=64)]] | None = None
-    options: dict[str, StrictInt] | None = None
+    # Keyed by Talad's payment methods: a misspelt one would be kept and never used.
+    payment_method_ids: dict[PaymentMethod, Annotated[str, Field(max_length=64)]] | None = None
+    options: dict[str, Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]] | None = None
 
 
 class CheckOut(Schema):
@@ -128,7 +130,9 @@ def peak_out(shop) -> PeakOut:
     )
 
 
-@router.get("/integrations/peak", response=PeakOut, summary="The shop's PEAK connection")
+@router.get(
+    "/integrations/peak", response={200: PeakOut, 403: dict}, summary="The shop's PEAK connection"
+)
 def get_peak(request):
     require(request.actor, "view_integrations")
     return peak_out(request.shop)
@@ -141,7 +145,9 @@ def get_peak(request):
 )
 def put_peak(request, payload: PeakIn):
     peak.save_peak_connection(
-        shop=request.shop, by=request.actor, changes=payload.model_dump(exclude_unset=True)
+        shop=request.shop,
+        by=request.actor,
+        changes=payload.model_dump(exclude_unset=True, mode="json"),
     )
     return peak_out(request.shop)
 

@@ -8,14 +8,16 @@ exactly once where it matters (PEAK: look the code up before resending; webhooks
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talad.shops.scoping import ShopOwned
 
 
 class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("รอส่ง")
-    SENT = "sent", _("ส่งแล้ว")
-    FAILED = "failed", _("ส่งไม่สำเร็จ")
+    # "รอส่ง" is also an order status ("to ship"): the context keeps the English apart.
+    PENDING = "pending", pgettext_lazy("outbox", "รอส่ง")
+    SENT = "sent", pgettext_lazy("outbox", "ส่งแล้ว")
+    FAILED = "failed", pgettext_lazy("outbox", "ส่งไม่สำเร็จ")
 
 
 class Topic(models.TextChoices):

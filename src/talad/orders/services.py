@@ -174,7 +174,10 @@ def _open_order(
         by=by,
         warehouse=warehouse,
     )
-    _record_change(order, from_status="", action="create", by=by, at=now)
+    change = _record_change(order, from_status="", action="create", by=by, at=now)
+    order_action_applied.send(
+        sender=Order, order=order, action="create", data={}, by=by, change=change
+    )
     if channel in MARKETPLACES or payment_method == PaymentMethod.MARKETPLACE:
         order = transition(
             order=order,

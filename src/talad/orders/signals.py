@@ -1,7 +1,8 @@
 """Order events for the apps above orders (shipping, payments, accounting).
 
 `order_action_applied` is sent inside the transaction of the action, after the status has
-changed: a receiver that raises rolls the whole action back. Receivers must be quick and
+changed (for `create`: after the order, its lines and reservations are written, with empty
+`data`): a receiver that raises rolls the whole action back. Receivers must be quick and
 must not call transition() again.
 """
 

@@ -15,6 +15,7 @@ MENU = (
     ("catalog:products", _("สินค้า"), "browse_catalog"),
     ("inventory:levels", _("สต๊อก"), "browse_stock"),
     ("accounting:documents", _("บัญชี"), "view_documents"),
+    ("integrations:index", _("เชื่อมต่อระบบ"), "view_integrations"),
     ("shops:settings", _("ตั้งค่า"), "manage_settings"),
 )
 

@@ -3,12 +3,12 @@ tested by asking PEAK for a client token."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talad.accounting.models import AccountRole, DocumentType
-from talad.errors import TaladError
+from talad.errors import Conflict, TaladError
 from talad.integrations.models import PeakConnection
 from talad.integrations.peak.client import Credentials, PeakClient, PeakError
 from talad.integrations.sealed import seal
@@ -60,10 +60,23 @@ def save_peak_connection(*, shop: Shop, by: Actor, changes: dict) -> PeakConnect
         for secret in ("connect_key", "user_token"):
             if changes.get(secret):
                 setattr(connection, f"{secret}_sealed", seal(changes[secret]))
-                connection.client_token_sealed = ""  # a new key needs a new client token
-                connection.client_token_expires_at = None
+        if (
+            before is None
+            or any(before[f] != getattr(connection, f) for f in ("base_url", "connect_id"))
+            or changes.get("connect_key")
+        ):
+            # Another PEAK, or other credentials: the cached client token is not theirs.
+            connection.client_token_sealed = ""
+            connection.client_token_expires_at = None
         _check_complete(connection)
-        connection.save()
+        try:
+            with transaction.atomic():
+                connection.save()
+        except IntegrityError:  # another first connection of this shop won the race
+            raise Conflict(
+                _("มีการเชื่อมต่อ PEAK ของร้านนี้พร้อมกันอีกรายการ: ลองใหม่อีกครั้ง"),
+                fields={"shop": "concurrent_change"},
+            ) from None
         record_audit(
             shop=shop,
             by=by,

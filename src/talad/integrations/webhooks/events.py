@@ -7,6 +7,7 @@ import json
 import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from talad.integrations.models import OutboxMessage, Topic, WebhookSubscription
@@ -99,9 +100,10 @@ def publish_stuck_orders() -> int:
         if not subs:
             continue
         for stuck in stuck_orders(shop=shop):
-            mark = f"stuck:{stuck.order.pk}:{stuck.order.status_changed_at.timestamp():.0f}"
+            since = f"{stuck.order.status_changed_at.timestamp():.0f}"
+            mark = f"stuck:{stuck.order.pk}:{stuck.status}:{since}"
             seen = OutboxMessage.objects.for_shop(shop).filter(
-                topic=Topic.WEBHOOK, key__startswith=mark
+                topic=Topic.WEBHOOK, key__startswith=f"{mark}:"
             )
             if seen.exists():
                 continue
@@ -111,6 +113,10 @@ def publish_stuck_orders() -> int:
                 "reason_code": stuck.reason_code,
                 "hours_in_status": round(stuck.time_in_status.total_seconds() / 3600, 1),
             }
-            _queue(shop, subs, "order.stuck", data, mark=mark)
+            try:
+                with transaction.atomic():
+                    _queue(shop, subs, "order.stuck", data, mark=mark)
+            except IntegrityError:  # another worker's scan queued it first
+                continue
             published += 1
     return published

@@ -40,7 +40,9 @@ def subscribe(
     url = check_webhook_url(url)
     events = clean_events(events)
     with transaction.atomic():
-        if WebhookSubscription.objects.for_shop(shop).count() >= MAX_SUBSCRIPTIONS:
+        if WebhookSubscription.objects.for_shop(shop).filter(active=True).count() >= (
+            MAX_SUBSCRIPTIONS
+        ):
             raise Conflict(
                 _("ร้านหนึ่งมี webhook ได้ไม่เกิน %(n)s รายการ") % {"n": MAX_SUBSCRIPTIONS},
                 fields={"url": "too_many"},
