@@ -1,4 +1,4 @@
-"""The whole test suite: lint, then pytest on SQLite, then pytest on PostgreSQL.
+"""The whole test suite: lint (ruff, import-linter), then pytest on SQLite, then pytest on PostgreSQL.
 
 PostgreSQL is found at TALAD_TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres).
 When it cannot be reached the PostgreSQL half is skipped with a notice, unless CI=true, where
@@ -37,6 +37,7 @@ def main() -> int:
     pytest_args = sys.argv[1:]
     failures = 0
     failures += run("ruff", [str(BIN / "ruff"), "check", "src", "tests", "bench", "scripts"]) != 0
+    failures += run("import-linter (the layers)", [str(BIN / "lint-imports")]) != 0
     base = {"TALAD_TESTING": "1", "TALAD_HOME": str(ROOT / "var" / "test")}
     sqlite_env = {**base, "TALAD_DATABASE_URL": ""}
     failures += run("pytest on SQLite", [str(BIN / "pytest"), *pytest_args], sqlite_env) != 0

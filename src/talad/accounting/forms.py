@@ -22,7 +22,7 @@ from talad.accounting.models import (
     PrepaidIssue,
 )
 from talad.dates import validate_seller_day
-from talad.web.forms import OnceForm
+from talad.forms import OnceForm
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}), "required": False}
 

@@ -22,11 +22,11 @@ from talad.accounting.books import (
 from talad.accounting.credit_notes import may_credit
 from talad.accounting.models import Account
 from talad.errors import NotFound, TaladError
+from talad.forms import act_once, add_domain_error
 from talad.orders.models import Order, PaymentMethod
 from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
-from talad.web.forms import act_once, add_domain_error
 
 PAGE = 50
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talad.errors import TaladError
-from talad.web.forms import OnceForm
+from talad.forms import OnceForm
 
 MONEY_INPUT = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 

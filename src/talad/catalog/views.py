@@ -20,10 +20,10 @@ from talad.catalog.forms import (
     variant_rows,
 )
 from talad.errors import NotFound, TaladError
+from talad.forms import act_once
 from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
-from talad.web.forms import act_once
 
 PAGE = 50
 ROWS = "variants"  # the formset prefix

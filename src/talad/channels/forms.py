@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from talad.forms import OnceForm
 from talad.orders.models import Channel, PaymentMethod
-from talad.web.forms import OnceForm
 
 
 class NewOrderForm(OnceForm):

@@ -14,6 +14,7 @@ from talad.catalog.models import Variant
 from talad.channels.forms import NewOrderForm
 from talad.channels.smart_paste import parse_contact
 from talad.errors import TaladError
+from talad.forms import act_once, add_domain_error
 from talad.inventory.selectors import available_to_sell
 from talad.money import parse_amount
 from talad.orders.contacts import normalise_phone
@@ -21,7 +22,6 @@ from talad.orders.customers import known_customer
 from talad.orders.pricing import line_total, order_totals
 from talad.orders.services import create_order
 from talad.shops.decorators import shop_page
-from talad.web.forms import act_once, add_domain_error
 
 
 @shop_page("manage_orders")

@@ -9,11 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talad.accounting.models import AccountRole, DocumentType
+from talad.forms import OnceForm
 from talad.integrations.models import PeakConnection
 from talad.integrations.peak.services import PRODUCTION_URL, SIGNATURES, UAT_URL
 from talad.integrations.webhooks.events import ANY, EVENT_TYPES
 from talad.orders.models import PaymentMethod
-from talad.web.forms import OnceForm
 
 SECRET = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
 SERVERS = {"production": PRODUCTION_URL, "uat": UAT_URL}

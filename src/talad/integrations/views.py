@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from talad.accounting.books import account_codes, accounting_settings
 from talad.errors import NotFound, TaladError
+from talad.forms import act_once, add_domain_error
 from talad.integrations import outbox, selectors
 from talad.integrations.forms import EVENT_LABELS, PeakForm, WebhookForm
 from talad.integrations.models import MessageStatus
@@ -23,7 +24,6 @@ from talad.integrations.peak import services as peak
 from talad.integrations.webhooks import services as webhooks
 from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
-from talad.web.forms import act_once, add_domain_error
 
 PAGE = 50
 

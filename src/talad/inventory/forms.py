@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talad.dates import validate_seller_day
+from talad.forms import OnceForm
 from talad.inventory.models import MovementKind
-from talad.web.forms import OnceForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 

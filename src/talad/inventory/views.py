@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from talad.catalog.selectors import variant_by_sku
 from talad.dates import local_day_start
 from talad.errors import NotFound, TaladError
+from talad.forms import act_once, add_domain_error
 from talad.inventory import selectors, services
 from talad.inventory.forms import STOCK_FORMS, LedgerFilters, StockFilters
 from talad.inventory.models import MovementKind
 from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
-from talad.web.forms import act_once, add_domain_error
 
 PAGE = 50
 ACTION_LABELS = {

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talad.dates import validate_seller_day, validate_seller_moment
+from talad.forms import OnceForm
 from talad.orders.models import Channel, PaymentMethod, PaymentStatus
 from talad.orders.state_machine import FAILED_DELIVERY_REASONS
-from talad.web.forms import OnceForm
 
 REASON_LABELS = {
     "refused": _("ลูกค้าปฏิเสธรับ"),

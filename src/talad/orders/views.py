@@ -10,16 +10,15 @@ from django.views.decorators.http import require_POST
 
 from talad.dates import local_day_start
 from talad.errors import NotFound, TaladError
+from talad.forms import act_once, add_domain_error
 from talad.orders import forms, selectors, services, stuck
+from talad.orders.carriers import carrier_choices
 from talad.orders.models import Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.orders.timeline import timeline
 from talad.pagination import next_page_query, page_cursor
-from talad.shipping.carriers import CARRIERS
-from talad.shipping.registry import active_carriers
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
-from talad.web.forms import act_once, add_domain_error
 
 PAGE = 50
 ACTION_LABELS = {
@@ -121,16 +120,14 @@ def _detail_context(request, order, bound: dict | None = None) -> dict:
         for a, f in forms_by_action.items()
         if can(request.actor.role, "pack_orders" if a in ("pack", "ship") else "manage_orders")
     ]
-    return {"order": order, "actions": actions, "timeline": timeline(order), "carriers": CARRIERS}
+    return {"order": order, "actions": actions, "timeline": timeline(order)}
 
 
 def _action_form(action: str, order, data=None, files=None):
     if action == "pay":
         return forms.PayForm(data, files, initial={"amount": order.total})
     if action == "ship":
-        return forms.ShipForm(
-            data, carriers=[(c.code, c.name) for c in active_carriers(order.shop).values()]
-        )
+        return forms.ShipForm(data, carriers=carrier_choices(order.shop))
     if action == "cancel":
         return forms.CancelForm(data)
     if action == "fail_delivery":

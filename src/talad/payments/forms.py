@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from talad.forms import OnceForm
 from talad.payments.services import FIELDS
-from talad.web.forms import OnceForm
 
 # The statement's fields as a seller sees them (keys are services.FIELDS).
 MAPPING_LABELS = {

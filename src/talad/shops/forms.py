@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from talad.forms import OnceForm
 from talad.shops.models import Role, Shop
-from talad.web.forms import OnceForm
 
 
 class ShopProfileForm(forms.ModelForm):
