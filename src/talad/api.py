@@ -8,9 +8,10 @@ reveals nothing.
 import json
 import logging
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -156,6 +157,17 @@ def _not_found(request, exc):
 def _too_big(request, exc):
     return api.create_response(
         request, error_body("body_too_large", _("ข้อมูลที่ส่งมามีขนาดใหญ่เกินไป")), status=413
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(TooManyFilesSent)
+@api.exception_handler(TooManyFieldsSent)
+def _unreadable_multipart(request, exc):
+    """A form body Django cannot split (no boundary, a part never closed, too many parts)."""
+    return _domain_error(
+        request,
+        TaladError(_("อ่านข้อมูล multipart ที่ส่งมาไม่ได้"), fields={"body": "invalid_multipart"}),
     )
 
 

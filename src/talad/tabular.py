@@ -2,7 +2,12 @@
 
 CSV may be UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or TIS-620 / cp874
 from older Thai systems; the delimiter is sniffed. A file that cannot be read is refused
-with a 4xx naming the row and column; nothing is guessed silently.
+with a 4xx naming the file, row and column; nothing is guessed silently.
+
+Uploads cannot hurt the server (issue 10): a request body larger than an upload may be is
+refused before Django reads it (`UploadLimit`, `refuse_large_body`); an xlsx is checked as a
+zip before openpyxl opens it (`xlsx_limits`) and read in read-only mode; both kinds stop at
+the row limit and refuse there, without reading the rest.
 """
 
 import csv
@@ -12,17 +17,23 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talad.errors import TaladError
 from talad.money import MONEY_MAX, parse_amount
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_BYTES = 5 * 1024 * 1024  # the file as uploaded
+MAX_BODY = MAX_BYTES + 64 * 1024  # the request: the file, the form's other fields, boundaries
+MAX_ROWS = 20_000  # rows below the header; blank rows count, so a sheet ends by row 20,001
 MAX_COLUMNS = 100
 MAX_CELL = 1000
+MAX_LINE = 128 * 1024  # characters in one CSV line (csv's own field limit is the same)
+SNIFF = 8 * 1024  # characters of the first line the delimiter is guessed from
 
 
 class FileRejected(TaladError):
@@ -41,6 +52,27 @@ def cell_error(row: int, column: str, code: str, message: str) -> FileRejected:
         row=row,
         column=column,
     )
+
+
+def file_label(filename: str) -> str:
+    """The file as an error names it."""
+    return (filename or "").strip()[:100] or _("ไฟล์ที่อัปโหลด")
+
+
+def too_many_rows(name: str, row: int, max_row: int, sheet: str = "") -> FileTooLarge:
+    values = {"file": name, "sheet": sheet, "max": f"{max_row:,}", "row": f"{row:,}"}
+    values["n"] = f"{max_row - 1:,}"
+    if sheet:
+        message = _(
+            "%(file)s ชีต '%(sheet)s': ยาวเกิน %(max)s แถว (ถึงแถว %(row)s): "
+            "แบ่งเป็นหลายไฟล์ ไฟล์ละไม่เกิน %(n)s แถวข้อมูล"
+        )
+    else:
+        message = _(
+            "%(file)s: ยาวเกิน %(max)s แถว (หยุดอ่านที่แถว %(row)s): "
+            "แบ่งเป็นหลายไฟล์ ไฟล์ละไม่เกิน %(n)s แถวข้อมูล"
+        )
+    return FileTooLarge(message % values, fields={"file": "too_many_rows"}, row=row)
 
 
 @dataclass
@@ -69,11 +101,61 @@ def header_key(text) -> str:
     return re.sub(r"[\s\-_./()#:]+", "_", str(text or "").strip().casefold()).strip("_")
 
 
+# --- Uploads ------------------------------------------------------------------------------
+
+
+def refuse_large_body(content_length: int) -> None:
+    """413 for a request body larger than an upload may be, before a byte of it is read."""
+    if content_length > MAX_BODY:
+        raise FileTooLarge(
+            _("ไฟล์ใหญ่เกิน %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)},
+            fields={"file": "too_large"},
+        )
+
+
+def request_body_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+class UploadLimit(FileUploadHandler):
+    """The first look at a multipart body, before Django spools any of it to disk: too large
+    is a 413; a file whose closing boundary never came is a malformed body (400), not a
+    missing file."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        refuse_large_body(content_length)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+    def upload_interrupted(self):
+        raise MultiPartParserError("the body ended inside a file: no closing boundary")
+
+
+def upload_endpoint(run):
+    """For an API upload (`@decorate_view(upload_endpoint)`): the body is limited before
+    ninja parses it. Last in line, so Django's own handlers clean up an interrupted file."""
+
+    @wraps(run)
+    def limited(request, *args, **kwargs):
+        request.upload_handlers.append(UploadLimit())
+        return run(request, *args, **kwargs)
+
+    return limited
+
+
 def read_upload(upload) -> bytes:
     """An uploaded file's content, refused before reading when it is larger than allowed."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise FileTooLarge(
-            _("ไฟล์ใหญ่เกิน %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)},
+            _("%(file)s: ไฟล์ใหญ่เกิน %(mb)s MB")
+            % {"file": file_label(upload.name), "mb": MAX_BYTES // (1024 * 1024)},
             fields={"file": "too_large"},
         )
     upload.seek(0)  # ninja's validation may have read it already
@@ -83,24 +165,35 @@ def read_upload(upload) -> bytes:
     return content
 
 
+# --- Tables ------------------------------------------------------------------------------
+
+
 def read_table(content: bytes, *, filename: str = "") -> Table:
-    """The first sheet (xlsx) or the whole file (CSV): a header row, then data rows."""
+    """The first sheet (xlsx) or the whole file (CSV): a header row, then data rows.
+
+    Rows are read one at a time and refused at the first past the limit."""
+    name = file_label(filename)
     if len(content) > MAX_BYTES:
         raise FileTooLarge(
-            _("ไฟล์ใหญ่เกิน %(mb)s MB") % {"mb": MAX_BYTES // (1024 * 1024)},
+            _("%(file)s: ไฟล์ใหญ่เกิน %(mb)s MB") % {"file": name, "mb": MAX_BYTES // (1024 * 1024)},
             fields={"file": "too_large"},
         )
     if not content.strip():
         raise FileRejected(_("ไฟล์ว่าง"), fields={"file": "empty"})
     if content.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(content)
+        rows = _xlsx_rows(content, name)
     elif content.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileRejected(
             _("ไฟล์ .xls แบบเก่าอ่านไม่ได้: บันทึกเป็น .xlsx หรือ CSV"), fields={"file": "old_xls"}
         )
     else:
-        rows = _csv_rows(_decode(content))
-    return _table(rows)
+        rows = _csv_rows(_decode(content), name)
+    try:
+        return _table(rows, name)
+    except (FileRejected, FileTooLarge) as exc:
+        if filename:
+            exc.extra.setdefault("file", filename)
+        raise
 
 
 def _decode(content: bytes) -> str:
@@ -119,20 +212,40 @@ def _decode(content: bytes) -> str:
     )
 
 
-def _csv_rows(text: str):
-    if "\x00" in text:
-        raise FileRejected(_("ไฟล์มีอักขระ NUL: ไม่ใช่ไฟล์ CSV"), fields={"file": "binary"})
-    first_line = text.split("\n", 1)[0]
+class _BadLine(Exception):
+    """A line the CSV reader must not see; `tabular` names its row."""
+
+
+def _csv_lines(text: str):
+    for line in io.StringIO(text, newline=""):
+        if "\x00" in line:
+            raise _BadLine("binary")
+        if len(line) > MAX_LINE:
+            raise _BadLine("line_too_long")
+        yield line
+
+
+def _csv_rows(text: str, name: str):
+    first_line = text[:SNIFF].partition("\n")[0]
     try:
         dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_csv_lines(text), delimiter=delimiter)
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
             yield number, cells
+    except _BadLine as exc:
+        row, values = number + 1, {"file": name, "row": number + 1, "max": f"{MAX_LINE:,}"}
+        if str(exc) == "binary":
+            message = _("%(file)s แถว %(row)s: มีอักขระ NUL จึงไม่ใช่ไฟล์ CSV")
+            fields = {"file": "binary"}
+        else:
+            message = _("%(file)s แถว %(row)s: ยาวเกิน %(max)s ตัวอักษร")
+            fields = {f"row[{row}]": "line_too_long"}
+        raise FileRejected(message % values, fields=fields, row=row) from None
     except csv.Error as exc:
         raise FileRejected(
             _("แถว %(row)s: อ่าน CSV ไม่ได้ (%(err)s)") % {"row": number + 1, "err": exc},
@@ -141,29 +254,56 @@ def _csv_rows(text: str):
         ) from None
 
 
-def _xlsx_rows(content: bytes):
+def _xlsx_rows(content: bytes, name: str):
+    """The first sheet's rows, refused before openpyxl opens a file that is too big inside
+    (`xlsx_limits`), then streamed in read-only mode up to the sheet's last row."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from talad.xlsx_limits import check_xlsx
+
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            first = check_xlsx(archive, name=name, max_row=MAX_ROWS + 1)
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, InvalidFileException, LookupError, ValueError, OSError):
+        raise _unreadable_xlsx(name) from None
+    except RuntimeError:  # zipfile: encrypted
+        raise _unreadable_xlsx(name) from None
+    try:
+        if not book.worksheets:
+            return
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
-        raise FileRejected(_("อ่านไฟล์ xlsx ไม่ได้"), fields={"file": "invalid_xlsx"}) from None
-    try:
+        # Stop at the last row: past it openpyxl would go on to parse what follows the rows.
+        last = first.last_row if first and sheet.title == first.name else MAX_ROWS + 1
+        if last < 1:
+            return
+        rows = sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
         for number, cells in enumerate(rows, start=1):
-            yield number, list(cells)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
-        raise FileRejected(_("อ่านไฟล์ xlsx ไม่ได้"), fields={"file": "invalid_xlsx"}) from None
+            cells = list(cells)
+            while cells and cells[-1] is None:  # openpyxl pads every row to max_col
+                cells.pop()
+            yield number, cells
+            if number >= last:
+                break
+    except (zipfile.BadZipFile, LookupError, ValueError, TypeError, ArithmeticError, OSError):
+        raise _unreadable_xlsx(name) from None
     finally:
         book.close()
 
 
-def _table(rows) -> Table:
+def _unreadable_xlsx(name: str) -> FileRejected:
+    return FileRejected(
+        _("%(file)s: อ่านไฟล์ xlsx ไม่ได้") % {"file": name}, fields={"file": "invalid_xlsx"}
+    )
+
+
+def _table(rows, name: str) -> Table:
     headers = None
     data = []
     for number, cells in rows:
+        if number > MAX_ROWS + 1:  # blank rows count: they cost as much to read
+            raise too_many_rows(name, number, MAX_ROWS + 1)
         cells = list(cells[:MAX_COLUMNS])
         for index, cell in enumerate(cells):
             if isinstance(cell, str) and ("\x00" in cell or len(cell) > MAX_CELL):
@@ -174,11 +314,6 @@ def _table(rows) -> Table:
         if headers is None:
             headers = [str(c).strip() if c is not None else "" for c in cells]
             continue
-        if len(data) >= MAX_ROWS:
-            raise FileRejected(
-                _("ไฟล์มีมากกว่า %(n)s แถว: แบ่งเป็นหลายไฟล์") % {"n": MAX_ROWS},
-                fields={"file": "too_many_rows"},
-            )
         data.append((number, cells))
     if headers is None:
         raise FileRejected(_("ไฟล์ไม่มีหัวคอลัมน์"), fields={"file": "no_header"})

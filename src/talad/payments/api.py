@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
+from ninja.decorators import decorate_view
 
 from talad.api_types import Limit
 from talad.errors import NotFound
@@ -9,7 +10,7 @@ from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
 from talad.payments import selectors, services
 from talad.payments.models import CodColumnMapping, CodStatement, CodStatementRow
 from talad.shops.permissions import require
-from talad.tabular import read_upload
+from talad.tabular import read_upload, upload_endpoint
 
 router = Router(tags=["cod"])
 
@@ -53,6 +54,7 @@ def statement_out(statement: CodStatement | None, rows: list[CodStatementRow]) -
     response={200: dict, 201: dict},
     summary="Upload a carrier's COD statement (CSV/xlsx); `?dry_run=true` only shows the matching",
 )
+@decorate_view(upload_endpoint)
 def upload_statement(
     request,
     file: UploadedFile = File(...),

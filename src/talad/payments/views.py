@@ -6,8 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from talad.errors import NotFound, TaladError
+from talad.forms import act_once, add_domain_error
 from talad.orders.actions import CAPABILITY
 from talad.payments import selectors, services
 from talad.payments.forms import StatementForm
@@ -15,8 +17,7 @@ from talad.payments.models import RemittanceResult
 from talad.shipping.registry import active_carriers, carriers_for
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
-from talad.tabular import read_upload
-from talad.web.forms import act_once, add_domain_error
+from talad.tabular import FileTooLarge, read_upload, refuse_large_body, request_body_length
 
 COD = "reconcile_cod"
 PAST = 50
@@ -26,42 +27,62 @@ def _carrier_names(shop) -> dict[str, str]:
     return {c.code: c.name for c in carriers_for(shop).values()}
 
 
+@csrf_exempt  # checked in _statements, once the body's size is: CSRF's check reads it all
 @shop_page(COD)
 def statements(request):
     """Upload a statement (with the carrier's column mapping), and the statements so far."""
-    carriers = list(active_carriers(request.shop).values())
     if request.method == "POST":
-        form = StatementForm(request.POST, request.FILES, carriers=carriers)
-        if form.is_valid():
-            data = form.cleaned_data
+        try:
+            refuse_large_body(request_body_length(request))
+        except FileTooLarge as exc:
+            messages.error(request, exc.message)
+            return _statements_page(request, _new_form(request), status=exc.status)
+    return _statements(request)
 
-            def produce() -> str:
-                upload = data["file"]
-                result = services.import_statement(
-                    shop=request.shop,
-                    by=request.actor,
-                    carrier=data["carrier"],
-                    content=read_upload(upload),
-                    filename=upload.name or "",
-                    mapping=form.mapping(),
-                    statement_number=data["reference"],
-                )
-                if not result.created:
-                    messages.info(request, _("ไฟล์นี้นำเข้าแล้ว: ตรวจแถวที่ยังไม่ตรงอีกครั้งเท่านั้น"))
-                return reverse("payments:cod_statement", args=[result.statement.pk])
 
-            try:
-                return redirect(act_once(request, form, produce))
-            except TaladError as exc:
-                add_domain_error(form, exc)
-        status = 400
-    else:
-        codes = [c.code for c in carriers]
-        carrier = request.GET.get("carrier", "")
-        carrier = carrier if carrier in codes else (codes[0] if codes else "")
-        initial = {"carrier": carrier, **services.saved_mapping(request.shop, carrier)}
-        form = StatementForm(carriers=carriers, initial=initial)
-        status = 200
+@csrf_protect
+def _statements(request):
+    if request.method != "POST":
+        return _statements_page(request, _new_form(request), status=200)
+    carriers = list(active_carriers(request.shop).values())
+    form = StatementForm(request.POST, request.FILES, carriers=carriers)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def produce() -> str:
+            upload = data["file"]
+            result = services.import_statement(
+                shop=request.shop,
+                by=request.actor,
+                carrier=data["carrier"],
+                content=read_upload(upload),
+                filename=upload.name or "",
+                mapping=form.mapping(),
+                statement_number=data["reference"],
+            )
+            if not result.created:
+                messages.info(request, _("ไฟล์นี้นำเข้าแล้ว: ตรวจแถวที่ยังไม่ตรงอีกครั้งเท่านั้น"))
+            return reverse("payments:cod_statement", args=[result.statement.pk])
+
+        try:
+            return redirect(act_once(request, form, produce))
+        except TaladError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+    return _statements_page(request, form, status=status)
+
+
+def _new_form(request) -> StatementForm:
+    carriers = list(active_carriers(request.shop).values())
+    codes = [c.code for c in carriers]
+    carrier = request.GET.get("carrier", "")
+    carrier = carrier if carrier in codes else (codes[0] if codes else "")
+    initial = {"carrier": carrier, **services.saved_mapping(request.shop, carrier)}
+    return StatementForm(carriers=carriers, initial=initial)
+
+
+def _statements_page(request, form: StatementForm, *, status: int):
     context = {
         "form": form,
         "past": selectors.statements_page(shop=request.shop, limit=PAST),

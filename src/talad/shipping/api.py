@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, UploadedFile
+from ninja.decorators import decorate_view
 from pydantic import Field, StrictBool
 
 from talad.api_types import Limit
@@ -17,7 +18,7 @@ from talad.shipping.registry import carriers_for
 from talad.shipping.status_import import import_statuses
 from talad.shipping.tracking_import import import_tracking
 from talad.shops.permissions import require
-from talad.tabular import read_upload
+from talad.tabular import read_upload, upload_endpoint
 
 router = Router(tags=["shipments"])
 carriers_router = Router(tags=["carriers"])
@@ -83,6 +84,7 @@ def get_shipment(request, shipment_id: int):
     response=dict,
     summary="Tracking numbers from CSV/xlsx: order number or external id, carrier, tracking",
 )
+@decorate_view(upload_endpoint)
 def tracking_import(request, file: UploadedFile = File(...), dry_run: bool = False):
     require(request.actor, CAPABILITY["ship"])
     return import_tracking(
@@ -99,6 +101,7 @@ def tracking_import(request, file: UploadedFile = File(...), dry_run: bool = Fal
     response=dict,
     summary="Carrier statuses from CSV/xlsx: tracking, status, time",
 )
+@decorate_view(upload_endpoint)
 def status_import(request, file: UploadedFile = File(...), dry_run: bool = False):
     require(request.actor, "manage_orders")
     return import_statuses(

@@ -15,17 +15,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from talad.errors import TaladError
+from talad.forms import OnceForm, act_once, add_domain_error
 from talad.orders.actions import CAPABILITY
 from talad.shipping.models import ShipmentStatus
 from talad.shipping.registry import carriers_for
 from talad.shipping.status_import import import_statuses
 from talad.shipping.tracking_import import import_tracking
 from talad.shops.decorators import shop_page
-from talad.tabular import MAX_BYTES, read_upload
-from talad.web.forms import OnceForm, act_once, add_domain_error
+from talad.tabular import (
+    MAX_BYTES,
+    FileTooLarge,
+    read_upload,
+    refuse_large_body,
+    request_body_length,
+)
 
 KINDS = {
     "tracking": {
@@ -104,6 +111,17 @@ def _displayable(report: dict) -> dict:
     return {**report, "rows": rows}
 
 
+def _limited(request, kind: str):
+    """An upload larger than allowed is refused before any of it is read (or spooled)."""
+    if request.method == "POST":
+        try:
+            refuse_large_body(request_body_length(request))
+        except FileTooLarge as exc:
+            return _page(request, kind, {"error": exc.message}, status=exc.status)
+    return _import_page(request, kind)
+
+
+@csrf_protect
 def _import_page(request, kind: str):
     """GET: the upload form, or the report of an apply (?report=). POST: upload → preview."""
     if request.method != "POST":
@@ -170,9 +188,10 @@ def _apply(request, kind: str):
         return _page(request, kind, {"error": exc.message}, status=exc.status)
 
 
+@csrf_exempt  # checked in _import_page, once the body's size is: CSRF's check reads it all
 @shop_page(KINDS["tracking"]["capability"])
 def import_tracking_page(request):
-    return _import_page(request, "tracking")
+    return _limited(request, "tracking")
 
 
 @require_POST
@@ -181,9 +200,10 @@ def import_tracking_apply(request):
     return _apply(request, "tracking")
 
 
+@csrf_exempt  # checked in _import_page, once the body's size is: CSRF's check reads it all
 @shop_page(KINDS["status"]["capability"])
 def import_status_page(request):
-    return _import_page(request, "status")
+    return _limited(request, "status")
 
 
 @require_POST
