@@ -12,10 +12,20 @@ TALAD_OUTBOX_RETRY_DELAYS  seconds between delivery attempts; default 30,120,600
 TALAD_OUTBOX_LEASE         seconds a worker holds a message it is delivering; default 300
 TALAD_WORKER_TICK          seconds between the worker's scheduled checks; default 5
 TALAD_WEBHOOKS_ALLOW_PRIVATE  "1" lets webhooks reach loopback/private addresses (self-hosted)
+
+Web security (docs/decisions/0013-web-security.md):
+TALAD_HTTPS                 "1": served over HTTPS only (Secure cookies, HSTS, redirect to https)
+TALAD_TRUSTED_PROXIES       proxies (IPs/CIDRs, commas) whose X-Forwarded-Proto/-For count; none
+TALAD_HSTS_SECONDS          HSTS max-age on HTTPS responses; default 31536000 (a year), 0 = off
+TALAD_LOGIN_FAILURES        failed logins (per account, and per address) before a lockout; 10
+TALAD_LOGIN_COOLOFF_MINUTES how long a lockout lasts; default 15
+TALAD_ADMIN                 "1" turns on the Django admin at /admin/ (superusers only); off
 """
 
+import ipaddress
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,7 +59,6 @@ if DEBUG or _env_flag("TALAD_TESTING"):
     ALLOWED_HOSTS = ["*"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,10 +80,15 @@ INSTALLED_APPS = [
     "talad.web",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "ninja",  # the API docs page from its own static files, not a CDN (the CSP allows only 'self')
 ]
 
 MIDDLEWARE = [
+    "talad.web.security.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "talad.web.middleware.ThaiFirstMiddleware",
@@ -86,6 +100,7 @@ MIDDLEWARE = [
     "talad.shops.middleware.CurrentShopMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "talad.urls"
@@ -215,3 +230,93 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+
+# --- Web security (docs/decisions/0013-web-security.md) ------------------------------------
+
+
+def _whole_number(name: str, default: int, *, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, got {raw!r}")
+    return value
+
+
+def _networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    raw = os.environ.get(name, "")
+    try:
+        return tuple(
+            ipaddress.ip_network(p.strip(), strict=False) for p in raw.split(",") if p.strip()
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list IP addresses or CIDRs: {exc}") from None
+
+
+# HTTPS. talad serve speaks plain HTTP, so HTTPS means a proxy in front that terminates TLS;
+# its X-Forwarded-Proto (and -For) count only when the request comes from TALAD_TRUSTED_PROXIES
+# (talad.web.security.TrustedProxyMiddleware; Django's SECURE_PROXY_SSL_HEADER trusts anyone).
+TALAD_HTTPS = _env_flag("TALAD_HTTPS")
+TALAD_TRUSTED_PROXIES = _networks("TALAD_TRUSTED_PROXIES")
+SECURE_SSL_REDIRECT = TALAD_HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = TALAD_HTTPS
+# Sent only on responses to HTTPS requests (Django's SecurityMiddleware checks is_secure()).
+SECURE_HSTS_SECONDS = _whole_number("TALAD_HSTS_SECONDS", 31536000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+if TALAD_HTTPS:
+    CSRF_TRUSTED_ORIGINS = [
+        f"https://*{host}" if host.startswith(".") else f"https://{host}"
+        for host in ALLOWED_HOSTS
+        if host and host != "*"
+    ]
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a promise about the whole registrable domain, made by whoever owns it
+    # (hstspreload.org), not by one application on it; the header stays without `preload`.
+    "security.W021",
+]
+
+# Content-Security-Policy: scripts only from Talad's own static files (no inline script, no
+# eval); inline style *attributes* are allowed (a few templates use them, e.g. the dashboard's
+# legend colours), <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): TALAD_LOGIN_FAILURES failed logins for one account (from
+# anywhere), or from one address (for any accounts), lock it for the cool-off. The shop owner
+# can unlock a member (shops.services.unlock_member); API tokens never pass through here.
+TALAD_LOGIN_FAILURES = _whole_number("TALAD_LOGIN_FAILURES", 10)
+TALAD_LOGIN_COOLOFF_MINUTES = _whole_number("TALAD_LOGIN_COOLOFF_MINUTES", 15)
+AUTHENTICATION_BACKENDS = [
+    "talad.web.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = TALAD_LOGIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=TALAD_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "talad.web.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "talad.web.security.client_address"
+AXES_LOCKOUT_CALLABLE = "talad.web.security.lockout_response"
+AXES_VERBOSE = False
+
+# The Django admin is off unless TALAD_ADMIN=1, and then it lets in superusers only.
+TALAD_ADMIN = _env_flag("TALAD_ADMIN")
+if TALAD_ADMIN:
+    INSTALLED_APPS.insert(0, "talad.web.admin_site.SuperuserAdminConfig")

@@ -176,3 +176,29 @@ def remove_member(*, shop: Shop, membership_id: int, by: Actor) -> None:
         obj=("membership", membership_id),
         before={"email": membership.user.get_username(), "role": membership.role},
     )
+
+
+@transaction.atomic
+def unlock_member(*, shop: Shop, membership_id: int, by: Actor) -> int:
+    """Lift a login lockout on a member of this shop; returns how many records were cleared.
+
+    Only the account's own failed attempts go (every address they came from): an address
+    locked for trying many accounts stays locked until its cool-off ends.
+    """
+    from axes.utils import reset
+
+    require(by, "manage_members")
+    membership = (
+        Membership.objects.filter(shop=shop, pk=membership_id).select_related("user").first()
+    )
+    if membership is None:
+        raise NotFound(_("ไม่พบสมาชิก"))
+    cleared = reset(username=membership.user.get_username())
+    record_audit(
+        shop=shop,
+        by=by,
+        action="member.unlock",
+        obj=membership,
+        after={"email": membership.user.get_username(), "cleared": cleared},
+    )
+    return cleared

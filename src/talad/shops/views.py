@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talad.errors import TaladError
+from talad.forms import act_once, add_domain_error
 from talad.shops import services
 from talad.shops.decorators import shop_page
 from talad.shops.forms import MemberForm, ShopProfileForm, TokenForm
 from talad.shops.middleware import SESSION_KEY
 from talad.shops.models import ApiToken, Membership
 from talad.shops.permissions import can
-from talad.shops.selectors import shops_of_user
-from talad.web.forms import act_once, add_domain_error
+from talad.shops.selectors import locked_out_usernames, shops_of_user
 
 NEW_TOKEN_KEY = "talad_new_token"
 
@@ -52,13 +52,17 @@ def settings_page(request):
 
 def _context(request, **forms) -> dict:
     shop = request.shop
+    members = list(
+        Membership.objects.filter(shop=shop).select_related("user").order_by("user__username")
+    )
+    locked = locked_out_usernames(m.user.username for m in members)
+    for member in members:
+        member.locked_out = member.user.username in locked
     return {
         "profile": forms.get("profile") or ShopProfileForm(instance=shop),
         "member_form": forms.get("member_form") or MemberForm(),
         "token_form": forms.get("token_form") or TokenForm(),
-        "members": Membership.objects.filter(shop=shop)
-        .select_related("user")
-        .order_by("user__username"),
+        "members": members,
         "tokens": ApiToken.objects.filter(shop=shop, revoked_at__isnull=True).order_by(
             "-created_at"
         ),
@@ -102,6 +106,20 @@ def remove_member(request, pk: int):
         if exc.status == 404:
             raise Http404 from None
         messages.error(request, exc.message)
+    return redirect("shops:settings")
+
+
+@require_POST
+@shop_page("manage_members")
+def unlock_member(request, pk: int):
+    """The owner lets a member who was locked out for wrong passwords try again at once."""
+    try:
+        services.unlock_member(shop=request.shop, membership_id=pk, by=request.actor)
+    except TaladError as exc:
+        if exc.status == 404:
+            raise Http404 from None
+        raise
+    messages.success(request, _("ปลดล็อกการเข้าสู่ระบบแล้ว"))
     return redirect("shops:settings")
 
 

@@ -1,4 +1,6 @@
-// Talad's only hand-written script: confirmations and one submission per click.
+// Talad's site-wide script: confirmations, one submission per click, the shop switcher.
+// Pages with more behaviour load their own file from their app's static folder; none has
+// inline script or on…= handlers, because the Content-Security-Policy allows neither.
 document.addEventListener("submit", (event) => {
   const form = event.target;
   const question = form.dataset.confirm;
@@ -13,4 +15,9 @@ document.addEventListener("submit", (event) => {
 // On a phone, start with the bulk-action bar folded so the orders show on the first screen.
 document.addEventListener("DOMContentLoaded", () => {
   if (window.innerWidth < 600) document.querySelectorAll("details.bulk").forEach((d) => (d.open = false));
+});
+
+// A select marked data-submit-on-change sends its form as soon as it changes (the shop switcher).
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-submit-on-change]")) event.target.form.submit();
 });
