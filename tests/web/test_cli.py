@@ -81,3 +81,24 @@ def test_doctor_names_every_violation_and_exits_1(shop):
     assert "SKU A" in report and "on_hand is 5 but the ledger sums to 3" in report
     assert "SKU B" in report and "reserved is 4 but the ledger sums to 0" in report
     assert "available is -2" in report
+
+
+def test_talad_help_lists_talads_commands_and_django_stays_reachable():
+    import subprocess
+    import sys
+
+    def talad(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "talad.cli", *args], capture_output=True, text=True, timeout=120
+        )
+
+    listing = talad("--help")
+    assert listing.returncode == 0, listing.stderr
+    names = {line.split()[0] for line in listing.stdout.splitlines() if line.startswith("  ")}
+    assert {"serve", "createshop", "token", "doctor", "worker", "peak", "backup"} <= names
+    assert not names & {"migrate", "runserver", "shell", "axes_reset", "collectstatic"}
+    assert talad().stdout == listing.stdout == talad("help").stdout
+
+    django_list = talad("django", "help")
+    assert "migrate" in django_list.stdout and "axes_reset_username" in django_list.stdout
+    assert talad("django", "check").returncode == 0
