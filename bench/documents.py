@@ -302,6 +302,7 @@ def _seed(documents: int) -> None:
     from talad.accounting.books import update_accounting_settings
     from talad.catalog.services import create_product
     from talad.inventory.services import receive_stock
+    from talad.orders.inputs import NewOrder
     from talad.orders.services import create_order
     from talad.shops.actors import Actor
     from talad.shops.models import Shop
@@ -338,24 +339,26 @@ def _seed(documents: int) -> None:
         create_order(
             shop=shop,
             by=by,
-            channel="line",
-            customer={
-                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                "phone": f"08{rng.randrange(10**8):08d}",
-                "address": {
-                    "line": "99/1 ม.4 ซอยพหลโยธิน 87",
-                    "subdistrict": sub,
-                    "district": district,
-                    "province": province,
-                    "postcode": postcode,
+            order=NewOrder(
+                channel="line",
+                customer={
+                    "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "phone": f"08{rng.randrange(10**8):08d}",
+                    "address": {
+                        "line": "99/1 ม.4 ซอยพหลโยธิน 87",
+                        "subdistrict": sub,
+                        "district": district,
+                        "province": province,
+                        "postcode": postcode,
+                    },
                 },
-            },
-            lines=[
-                {"sku": f"SKU-{k:03d}", "quantity": rng.randint(1, 3)}
-                for k in rng.sample(range(30), rng.randint(1, 4))
-            ],
-            payment_method="transfer",
-            shipping_fee=Decimal("50"),
+                lines=[
+                    {"sku": f"SKU-{k:03d}", "quantity": rng.randint(1, 3)}
+                    for k in rng.sample(range(30), rng.randint(1, 4))
+                ],
+                payment_method="transfer",
+                shipping_fee=Decimal("50"),
+            ),
         )
 
 

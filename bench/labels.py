@@ -235,6 +235,7 @@ def _seed(orders: int) -> None:
 
     from talad.catalog.services import create_product
     from talad.inventory.services import receive_stock
+    from talad.orders.inputs import NewOrder
     from talad.orders.services import create_order, transition
     from talad.shops.actors import Actor
     from talad.shops.services import create_shop
@@ -278,24 +279,26 @@ def _seed(orders: int) -> None:
         order, _created = create_order(
             shop=shop,
             by=by,
-            channel=rng.choice(["line", "facebook", "website"]),
-            customer={
-                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                "phone": f"08{rng.randrange(10**8):08d}",
-                "address": {
-                    "line": LONG_LINE if n % 10 == 0 else rng.choice(LINES),
-                    "subdistrict": sub,
-                    "district": district,
-                    "province": province,
-                    "postcode": postcode,
+            order=NewOrder(
+                channel=rng.choice(["line", "facebook", "website"]),
+                customer={
+                    "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "phone": f"08{rng.randrange(10**8):08d}",
+                    "address": {
+                        "line": LONG_LINE if n % 10 == 0 else rng.choice(LINES),
+                        "subdistrict": sub,
+                        "district": district,
+                        "province": province,
+                        "postcode": postcode,
+                    },
                 },
-            },
-            lines=[
-                {"sku": sku, "quantity": rng.randint(1, 3)}
-                for sku in rng.sample(skus, rng.randint(1, 4))
-            ],
-            payment_method="cod" if cod else "transfer",
-            shipping_fee=Decimal("50"),
+                lines=[
+                    {"sku": sku, "quantity": rng.randint(1, 3)}
+                    for sku in rng.sample(skus, rng.randint(1, 4))
+                ],
+                payment_method="cod" if cod else "transfer",
+                shipping_fee=Decimal("50"),
+            ),
         )
         if cod:
             order = transition(order=order, action="confirm_cod", by=by)

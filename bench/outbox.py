@@ -174,26 +174,29 @@ def seed(peak):
 
 
 def new_order(shop, i: int, lines: int = 1):
+    from talad.orders.inputs import NewOrder
     from talad.orders.services import create_order
     from talad.shops.actors import Actor
 
     order, _ = create_order(
         shop=shop,
         by=Actor.system("bench"),
-        channel="line",
-        customer={
-            "name": f"ลูกค้า {i % 25}",
-            "phone": f"08{i % 25:08d}",
-            "address": {
-                "line": "99/1 ม.4",
-                "subdistrict": "คลองหนึ่ง",
-                "district": "คลองหลวง",
-                "province": "ปทุมธานี",
-                "postcode": "12120",
+        order=NewOrder(
+            channel="line",
+            customer={
+                "name": f"ลูกค้า {i % 25}",
+                "phone": f"08{i % 25:08d}",
+                "address": {
+                    "line": "99/1 ม.4",
+                    "subdistrict": "คลองหนึ่ง",
+                    "district": "คลองหลวง",
+                    "province": "ปทุมธานี",
+                    "postcode": "12120",
+                },
             },
-        },
-        lines=[{"sku": SKUS[(i + k) % len(SKUS)], "quantity": 1} for k in range(lines)],
-        payment_method="transfer",
+            lines=[{"sku": SKUS[(i + k) % len(SKUS)], "quantity": 1} for k in range(lines)],
+            payment_method="transfer",
+        ),
     )
     return order
 

@@ -1,4 +1,4 @@
-"""The HTTP API under /api/v1/ (DESIGN.md §9): token auth, one error shape, every router.
+"""The HTTP API under /api/v1/ (docs/design/api.md): token auth, one error shape, every router.
 
 Errors are always `{"error": {"code", "message", "fields"}}`. Domain errors carry their own
 code and status; anything unexpected is logged and answered with a plain 500 body that
@@ -7,6 +7,7 @@ reveals nothing.
 
 import json
 import logging
+from typing import ClassVar
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,9 +16,12 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
+from ninja.params.models import QueryModel
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
+from pydantic import ConfigDict
 
 from talad.errors import TaladError
 from talad.shops.actors import Actor
@@ -67,6 +71,43 @@ class StrictJSONParser(Parser):
             if "\x00" in key or any("\x00" in value for value in values):
                 raise TaladError(_("ข้อมูลมีอักขระ NUL"), fields={key: "nul_character"})
         return super().parse_querydict(data, list_fields, request)
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class UnknownQueryParams(QueryModel):
+    """Added to every write operation beside its own parameters: a query parameter it does not
+    declare is a 422 `unknown_field`, like an unknown body field, instead of being ignored (a
+    client must not believe `?dry_run=1` did anything on an endpoint that has no dry run).
+    Reads stay lenient: links and caches add parameters of their own."""
+
+    model_config = ConfigDict(extra="forbid")
+    __ninja_param_source__ = "query"
+    __ninja_flatten_map_reverse__: ClassVar[dict] = {}
+    declared: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def resolve(cls, request, api, path_params):
+        if request.method not in WRITE_METHODS:
+            return cls()
+        sent = api.parser.parse_querydict(request.GET, [], request)
+        return cls.model_validate({k: v for k, v in sent.items() if k not in cls.declared})
+
+
+def refuse_unknown_query_params(operation: Operation) -> None:
+    """Give a write operation an UnknownQueryParams knowing the names it declares, so ninja
+    reports unknown ones with its own validation errors (after auth, beside the body's)."""
+    if not WRITE_METHODS.intersection(operation.methods):
+        return
+    declared = frozenset(
+        name
+        for model in operation.models
+        if model.__ninja_param_source__ == "query"
+        for name in model.__ninja_flatten_map__
+    )
+    strict = type("UnknownQueryParams", (UnknownQueryParams,), {"declared": declared})
+    operation.models = [*operation.models, strict]
 
 
 def _refuse_nul(data) -> None:
@@ -192,16 +233,23 @@ def _mount_routers() -> None:
     from talad.shipping.api import router as shipments_router
     from talad.shipping.print_api import router as print_router
 
-    api.add_router("/products", catalog_router)
-    api.add_router("/stock", inventory_router)
-    api.add_router("/orders", orders_router)
-    api.add_router("/parse-contact", channels_router)
-    api.add_router("/shipments", shipments_router)
-    api.add_router("/carriers", carriers_router)
-    api.add_router("/print", print_router)
-    api.add_router("/cod", cod_router)
-    api.add_router("", accounting_router)  # /orders/{id}/documents, /documents, /journal, /reports
-    api.add_router("", integrations_router)  # /integrations/peak, /outbox, /webhooks
+    mounts = [
+        ("/products", catalog_router),
+        ("/stock", inventory_router),
+        ("/orders", orders_router),
+        ("/parse-contact", channels_router),
+        ("/shipments", shipments_router),
+        ("/carriers", carriers_router),
+        ("/print", print_router),
+        ("/cod", cod_router),
+        ("", accounting_router),  # /orders/{id}/documents, /documents, /journal, /reports
+        ("", integrations_router),  # /integrations/peak, /outbox, /webhooks
+    ]
+    for prefix, router in mounts:
+        api.add_router(prefix, router)
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                refuse_unknown_query_params(operation)
 
 
 _mount_routers()

@@ -1,4 +1,4 @@
-"""Money is Decimal baht with two places, never float (DESIGN.md §6)."""
+"""Money is Decimal baht with two places, never float (docs/design/money.md#money)."""
 
 from decimal import Decimal, InvalidOperation
 

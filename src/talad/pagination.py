@@ -1,4 +1,4 @@
-"""Keyset (cursor) pagination for API lists: never OFFSET (DESIGN.md §9)."""
+"""Keyset (cursor) pagination for API lists: never OFFSET (docs/design/api.md#cursor-pagination)."""
 
 import base64
 import binascii

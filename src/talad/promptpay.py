@@ -1,4 +1,5 @@
-"""PromptPay QR payloads (EMVCo merchant-presented QR, Thai profile; REFERENCE §9).
+"""PromptPay QR payloads (EMVCo merchant-presented QR, Thai profile;
+docs/design/money.md#pdfs-and-promptpay).
 
 Built here instead of with the `promptpay` package because that one formats the amount
 from a float (2.675 → "2.67"): an unpaid bill's QR must ask for exactly the Decimal total,

@@ -1,4 +1,4 @@
-"""Django settings, read from the environment (DESIGN.md §8).
+"""Django settings, read from the environment (docs/design/cli.md#environment).
 
 TALAD_HOME        where Talad keeps its files (default ./var)
 TALAD_DATABASE_URL  postgresql://… for PostgreSQL; default: SQLite file in TALAD_HOME

@@ -1,6 +1,7 @@
 """Dates as Thai documents print them: Thai month names and the Buddhist Era year.
 
-Talad stores Gregorian dates (PEAK, FlowAccount and e-Tax XML want them, REFERENCE §3);
+Talad stores Gregorian dates (PEAK, FlowAccount and e-Tax XML want them,
+docs/design/money.md#thai-tax-document-legal-fields);
 these helpers are for what a person reads: "26 พฤศจิกายน 2569" on a tax invoice,
 "26 พ.ย. 2569" where space is short (labels, table columns). Aware datetimes are shown in
 Thailand's time, because a document's date is the seller's local day.

@@ -1,4 +1,5 @@
-"""Amounts in Thai words, the "(ตัวอักษร)" line on invoices and receipts (REFERENCE §3).
+"""Amounts in Thai words, the "(ตัวอักษร)" line on invoices and receipts
+(docs/design/money.md#thai-tax-document-legal-fields).
 
 Written here rather than taken from `bahttext`, which gets one satang wrong
 ("ศูนย์บาทเอ็ดสตางค์") and works on floats.

@@ -48,7 +48,7 @@ def cod_order(shop, variant, quantity=1, **extra):
 
 
 def entry_lines(entry: JournalEntry) -> list[tuple[str, str, str]]:
-    """(role, debit, credit) of each line, debits first, as the REFERENCE tables read."""
+    """(role, debit, credit) of each line, debits first, as docs/design/money.md#journal's tables read."""
     rows = [(line.role, str(line.debit), str(line.credit)) for line in entry.lines.all()]
     return sorted(rows, key=lambda r: (r[1] == "0.00", r[0]))
 

@@ -1,4 +1,4 @@
-"""The ฿1,070 examples of REFERENCE.md §4 post exactly those lines, by themselves.
+"""The ฿1,070 examples of docs/design/money.md#journal post exactly those lines, by themselves.
 
 A mug sells for ฿1,070 with VAT (net 1,000.00, VAT 70.00) and cost ฿600 to buy. Every
 entry here is posted by the order's own actions (or, for the COD remittance, by the service

@@ -18,6 +18,7 @@ from talad.accounting.services import issue_credit_note, issue_document
 from talad.catalog.services import create_product
 from talad.errors import TaladError
 from talad.inventory.services import receive_stock
+from talad.orders.inputs import NewOrder
 from talad.orders.services import create_order
 from talad.paper import pdf_text, poppler_available, render_png
 from talad.shops.services import update_shop_profile
@@ -87,11 +88,13 @@ def order_of(shop, lines, *, customer=CUSTOMER, **extra):
     order, _created = create_order(
         shop=shop,
         by=BY,
-        channel="line",
-        customer=customer,
-        lines=[{"sku": variant.sku, "quantity": quantity} for variant, quantity in lines],
-        payment_method=extra.pop("payment_method", "transfer"),
-        **extra,
+        order=NewOrder(
+            channel="line",
+            customer=customer,
+            lines=[{"sku": variant.sku, "quantity": quantity} for variant, quantity in lines],
+            payment_method=extra.pop("payment_method", "transfer"),
+            **extra,
+        ),
     )
     return order
 
@@ -313,15 +316,17 @@ def test_screenshot_of_one_page_of_each_type(doc_type):
     order, _created = create_order(
         shop=shop,
         by=BY,
-        channel="line",
-        customer=CUSTOMER if abbreviated else company,
-        lines=[
-            {"sku": "CM-AR-250", "quantity": 2},
-            {"sku": "HN-LY-500", "quantity": 1},
-            {"sku": "SP-KM-01", "quantity": 3, "unit_price": "40.00"},
-        ],
-        payment_method="transfer",
-        shipping_fee=Decimal("50"),
+        order=NewOrder(
+            channel="line",
+            customer=CUSTOMER if abbreviated else company,
+            lines=[
+                {"sku": "CM-AR-250", "quantity": 2},
+                {"sku": "HN-LY-500", "quantity": 1},
+                {"sku": "SP-KM-01", "quantity": 3, "unit_price": "40.00"},
+            ],
+            payment_method="transfer",
+            shipping_fee=Decimal("50"),
+        ),
     )
     base = DocumentType.TAX_INVOICE if doc_type == DocumentType.CREDIT_NOTE else doc_type
     document = issue_document(order=order, doc_type=base, by=BY)

@@ -1,4 +1,4 @@
-"""VAT on any amount, as REFERENCE.md §3 and DESIGN.md §6 state it (Decimal, half up, on the
+"""VAT on any amount, as docs/design/money.md#vat states it (Decimal, half up, on the
 document total). The formulas are written out here again on purpose: the code under test is
 the orders' pricing arithmetic that documents reuse, and it must agree with the law's."""
 

@@ -1,6 +1,7 @@
 """Bad input over HTTP: a clear 4xx in the one error shape, naming the field, and nothing written.
 
-DESIGN.md §9: errors are `{"error": {"code", "message", "fields"}}` and never a 500 for bad input.
+docs/design/api.md#errors: errors are `{"error": {"code", "message", "fields"}}` and never a
+500 for bad input.
 """
 
 import base64

@@ -8,6 +8,7 @@ from django.db import connection
 
 from talad.accounting.models import AccountingSettings
 from talad.orders.models import Order
+from talad.shipping.registry import carriers_for
 from tests.accounting.factories import act, goods, prepaid_order, vat_shop
 from tests.conftest import ApiClient, make_variant, token_for
 from tests.orders.factories import CUSTOMER
@@ -39,6 +40,15 @@ def test_an_unknown_settings_field_is_refused_by_name_and_changes_nothing(shop, 
     assert AccountingSettings.objects.for_shop(shop).get().updated_at == before
     shop.refresh_from_db()
     assert shop.vat_registered is False
+
+
+def test_a_misspelled_carrier_field_is_refused_by_name_and_the_fee_stays(shop, api):
+    before = carriers_for(shop)["flash"].cod_fee_percent
+
+    error = refused(api.put("/api/v1/carriers/flash", {"cod_fee_percnt": "1.75", "active": True}))
+
+    assert error["fields"] == {"cod_fee_percnt": "unknown_field"}
+    assert carriers_for(shop)["flash"].cod_fee_percent == before
 
 
 def test_a_misspelled_field_on_an_order_line_is_refused_and_no_order_is_made(shop, api):

@@ -1,4 +1,5 @@
-"""A token sees only its own shop, and does only what its role allows (DESIGN.md §3, §9)."""
+"""A token sees only its own shop, and does only what its role allows (docs/design/tenancy.md,
+docs/design/api.md)."""
 
 import pytest
 

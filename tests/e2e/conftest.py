@@ -1,4 +1,5 @@
-"""Browser tests: Playwright drives Debian's chromium against the real server (DESIGN.md §10).
+"""Browser tests: Playwright drives Debian's chromium against the real server
+(docs/design/layout.md#testing-and-ci).
 
 Design, and why:
 

@@ -1,8 +1,8 @@
-"""Many buyers at once: the stock rules hold under real concurrency (DESIGN.md §5).
+"""Many buyers at once: the stock rules hold under real concurrency (docs/design/stock.md).
 
 Every race here uses real threads, each with its own database connection, released together by a
-barrier. DESIGN.md promises these rules "on SQLite and on PostgreSQL", so the thread races run on
-whichever database the suite runs on (on SQLite they prove that BEGIN IMMEDIATE + the busy timeout
+barrier. docs/design/stock.md promises these rules "on SQLite or PostgreSQL", so the thread races
+run on whichever database the suite runs on (on SQLite they prove that BEGIN IMMEDIATE + the busy timeout
 make writers queue instead of failing with "database is locked"; on PostgreSQL they prove the
 conditional UPDATE and the id lock order under row locking).
 

@@ -3,7 +3,7 @@
 A Hypothesis state machine plays a seller's day on a fresh shop with two SKUs and a bundle of
 them: goods in, adjustments, shelf counts, orders reserving, cancelling, shipping, and customers
 returning goods (sellable or damaged). Alongside it keeps its own simple model of what each level
-should be, from the rules in DESIGN.md §5, so every step checks three things:
+should be, from the rules in docs/design/stock.md, so every step checks three things:
 
 - an action the rules refuse raises a TaladError and changes nothing (levels and ledger as before);
 - an action the rules allow does exactly what it says, and writes one ledger row per SKU touched;

@@ -1,5 +1,6 @@
 """Orders for tests, made through the real services."""
 
+from talad.orders.inputs import NewOrder
 from talad.orders.services import create_order, transition
 from talad.shops.actors import Actor
 
@@ -54,11 +55,13 @@ def make_order(
     order, _created = create_order(
         shop=shop,
         by=by or Actor.system("test"),
-        channel=channel,
-        customer=extra.pop("customer", CUSTOMER),
-        lines=[{"sku": variant.sku, "quantity": quantity}],
-        payment_method=payment_method,
-        **extra,
+        order=NewOrder(
+            channel=channel,
+            customer=extra.pop("customer", CUSTOMER),
+            lines=[{"sku": variant.sku, "quantity": quantity}],
+            payment_method=payment_method,
+            **extra,
+        ),
     )
     return order
 

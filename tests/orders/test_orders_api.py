@@ -1,5 +1,6 @@
 """/api/v1/orders over HTTP: intake, stock, idempotency, the order desk list, actions,
-line edits, bulk actions, stuck orders, tenancy and roles (DESIGN.md §4, §9)."""
+line edits, bulk actions, stuck orders, tenancy and roles (docs/design/orders.md,
+docs/design/api.md)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -202,7 +203,7 @@ def test_a_website_order_paid_by_transfer_waits_for_payment(api, tee):
     assert (order["status"], order["payment_status"]) == ("pending", "unpaid")
 
 
-# --- VAT (DESIGN.md §6, REFERENCE.md §3) --------------------------------------------------
+# --- VAT (docs/design/money.md#vat) -------------------------------------------------------
 
 
 def _vat_api(**profile):

@@ -1,6 +1,7 @@
 """Bad input to the orders API: a clear 4xx naming the field, and nothing written.
 
-DESIGN.md §9: errors are `{"error": {"code", "message", "fields"}}`, never a 500 for bad input.
+docs/design/api.md#errors: errors are `{"error": {"code", "message", "fields"}}`, never a 500
+for bad input.
 "Nothing written" is checked on every table an order touches, across all shops.
 """
 

@@ -8,8 +8,9 @@ the services directly. The stock race for the last units also runs against the r
 server (`talad serve`, gunicorn with several workers and threads) with 100 HTTP clients: on a
 fresh SQLite file, and, when the suite runs on PostgreSQL, on the suite's PostgreSQL database.
 
-DESIGN.md promises these rules on SQLite and on PostgreSQL, so every race runs on whichever
-database the suite runs on. On PostgreSQL they prove the row locks: the conditional stock UPDATE,
+The design promises these rules on SQLite and on PostgreSQL (docs/design/stock.md,
+docs/design/layout.md#testing-and-ci), so every race runs on whichever database the suite runs
+on. On PostgreSQL they prove the row locks: the conditional stock UPDATE,
 the locked number sequence, the unique key / external id waits, the order row lock in
 `transition()` and the id lock order (no deadlock). On SQLite (a WAL file database, every write
 transaction BEGIN IMMEDIATE with a busy timeout) the checks done before the write transaction
@@ -28,6 +29,7 @@ from django.db import DatabaseError, connection
 
 from talad.inventory.errors import InsufficientStock
 from talad.inventory.models import MovementKind, StockLevel, StockMovement
+from talad.orders.inputs import NewOrder
 from talad.orders.models import Customer, Order, OrderLine, OrderNumberSequence, StatusChange
 from talad.orders.services import create_order, edit_order_lines, transition
 from talad.payments.models import Payment
@@ -341,10 +343,12 @@ def test_sellers_raising_quantities_while_new_orders_arrive_cannot_oversell(shop
             create_order(
                 shop=shop,
                 by=BY,
-                channel="walk_in",
-                customer=_customer(i),
-                lines=[{"sku": tee.sku, "quantity": 1}],
-                payment_method="cod",
+                order=NewOrder(
+                    channel="walk_in",
+                    customer=_customer(i),
+                    lines=[{"sku": tee.sku, "quantity": 1}],
+                    payment_method="cod",
+                ),
             )
             return "opened"
         except InsufficientStock:
@@ -449,10 +453,12 @@ def test_two_sku_orders_listed_in_opposite_order_and_cancelled_at_once_never_dea
         order, _ = create_order(
             shop=shop,
             by=BY,
-            channel="line",
-            customer=_customer(900 + k),
-            lines=[{"sku": v.sku, "quantity": q} for v, q in lines],
-            payment_method="cod",
+            order=NewOrder(
+                channel="line",
+                customer=_customer(900 + k),
+                lines=[{"sku": v.sku, "quantity": q} for v, q in lines],
+                payment_method="cod",
+            ),
         )
         old.append(order)
     buyers, cancellers, rounds = 16, 4, 5
@@ -470,10 +476,12 @@ def test_two_sku_orders_listed_in_opposite_order_and_cancelled_at_once_never_dea
                 order, _ = create_order(
                     shop=shop,
                     by=BY,
-                    channel="facebook",
-                    customer=_customer(i * rounds + r),
-                    lines=[{"sku": v.sku, "quantity": 1} for v in pair],
-                    payment_method="transfer",
+                    order=NewOrder(
+                        channel="facebook",
+                        customer=_customer(i * rounds + r),
+                        lines=[{"sku": v.sku, "quantity": 1} for v in pair],
+                        payment_method="transfer",
+                    ),
                 )
                 made.append(order.number)
             except InsufficientStock:

@@ -1,4 +1,4 @@
-"""Every (status, action) pair of DESIGN.md §4: legal ones do all their side effects,
+"""Every (status, action) pair of docs/design/orders.md: legal ones do all their side effects,
 illegal ones are refused and change nothing."""
 
 import pytest

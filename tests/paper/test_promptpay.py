@@ -1,4 +1,4 @@
-"""PromptPay QR payloads on unpaid bills (REFERENCE §9)."""
+"""PromptPay QR payloads on unpaid bills (docs/design/money.md#pdfs-and-promptpay)."""
 
 from decimal import Decimal
 

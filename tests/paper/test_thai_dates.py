@@ -1,4 +1,5 @@
-"""Buddhist Era dates on Thai documents (REFERENCE §3: store Gregorian, show พ.ศ.)."""
+"""Buddhist Era dates on Thai documents: store Gregorian, show พ.ศ.
+(docs/design/money.md#thai-tax-document-legal-fields)."""
 
 from datetime import UTC, date, datetime
 

@@ -1,4 +1,5 @@
-"""The amount in words printed under a tax invoice's total (REFERENCE §3)."""
+"""The amount in words printed under a tax invoice's total
+(docs/design/money.md#thai-tax-document-legal-fields)."""
 
 import re
 from decimal import Decimal

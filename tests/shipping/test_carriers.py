@@ -1,4 +1,5 @@
-"""Each shop's carriers: seeded from REFERENCE.md §6, editable, and only ever *suggested* by a number."""
+"""Each shop's carriers: seeded from the list in docs/design/shipping.md#carriers-per-shop,
+editable, and only ever *suggested* by a number."""
 
 from decimal import Decimal
 

@@ -5,6 +5,7 @@ is packed (and shipped when its tracking number is known) through the state mach
 import pytest
 from django.test import Client
 
+from talad.orders.inputs import NewOrder
 from talad.orders.models import Order, StatusChange
 from talad.orders.services import create_order, edit_order_lines, transition
 from talad.shipping.models import Shipment
@@ -31,10 +32,12 @@ def to_pack(shop, lines, payment_method="transfer"):
     order, _created = create_order(
         shop=shop,
         by=SYSTEM,
-        channel="line",
-        customer=CUSTOMER,
-        lines=[{"sku": v.sku, "quantity": q} for v, q in lines],
-        payment_method=payment_method,
+        order=NewOrder(
+            channel="line",
+            customer=CUSTOMER,
+            lines=[{"sku": v.sku, "quantity": q} for v, q in lines],
+            payment_method=payment_method,
+        ),
     )
     if payment_method == "cod":
         return transition(order=order, action="confirm_cod", by=SYSTEM)

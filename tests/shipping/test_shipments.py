@@ -215,15 +215,18 @@ def test_the_refusal_story_puts_the_stock_back_and_counts_against_the_phone(shop
 
 
 def make_order_with_two_lines(shop, shirt, cap):
+    from talad.orders.inputs import NewOrder
     from talad.orders.services import create_order
 
     return create_order(
         shop=shop,
         by=SYSTEM,
-        channel="facebook",
-        customer=CUSTOMER,
-        lines=[{"sku": shirt.sku, "quantity": 2}, {"sku": cap.sku, "quantity": 1}],
-        payment_method="cod",
+        order=NewOrder(
+            channel="facebook",
+            customer=CUSTOMER,
+            lines=[{"sku": shirt.sku, "quantity": 2}, {"sku": cap.sku, "quantity": 1}],
+            payment_method="cod",
+        ),
     )
 
 

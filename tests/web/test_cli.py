@@ -1,4 +1,4 @@
-"""The `talad` command line (DESIGN.md §8): a contract other tools call."""
+"""The `talad` command line (docs/design/cli.md): a contract other tools call."""
 
 import io
 

@@ -4,12 +4,12 @@ Mounted at the API root: its paths are /orders/{id}/documents, /documents…, /j
 /reports/trial-balance and /accounting/settings.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field, StrictInt
 
 from talad.accounting import reports, selectors, services
@@ -29,7 +29,17 @@ from talad.accounting.models import (
     PrepaidIssue,
 )
 from talad.accounting.pdf import document_pdf
-from talad.api_types import Day, Limit, Money, QueryId
+from talad.api_types import (
+    Day,
+    Limit,
+    Money,
+    MoneyText,
+    Page,
+    Quantity,
+    QueryId,
+    error_responses,
+    file_responses,
+)
 from talad.errors import TaladError
 from talad.orders.api import ObjectIn
 from talad.orders.selectors import order_detail
@@ -48,7 +58,7 @@ class IssueIn(ObjectIn):
 
 class CreditLineIn(ObjectIn):
     line_id: RowId
-    quantity: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+    quantity: Quantity | None = None
 
 
 class CreditNoteIn(ObjectIn):
@@ -71,6 +81,191 @@ class SettingsIn(ObjectIn):
     account_codes: dict[str, str] | None = None
     # A mobile number, 13-digit ID or e-wallet ID for the QR on unpaid bills; "" for none.
     promptpay_target: str | None = Field(None, max_length=30)
+
+
+class PartyOut(Schema):
+    name: str
+    address: str
+    tax_id: str
+    branch_code: str
+    branch: str = Field(description='สำนักงานใหญ่ / สาขาที่ …, as printed; "" without a tax ID')
+
+
+class DocumentLineOut(Schema):
+    id: int
+    position: int
+    kind: str
+    sku: str
+    description: str
+    quantity: int
+    unit_price: MoneyText
+    discount: MoneyText
+    amount: MoneyText
+    original_line_id: int | None = Field(description="on a credit note: the line it credits")
+
+
+class CreditNoteInfoOut(Schema):
+    original_id: int
+    original_number: str
+    original_value: MoneyText | None
+    corrected_value: MoneyText | None
+    difference: MoneyText
+    vat: MoneyText
+    reason_code: CreditReason
+    reason: str
+    reason_text: str
+
+
+class PeakLinkOut(Schema):
+    status: str = Field(description="not_sent, queued, sent or failed")
+    id: str | None
+    code: str | None
+    link: str | None
+    error: str | None
+    outbox_message_id: int | None
+
+
+class DocumentOut(Schema):
+    id: int
+    type: DocumentType
+    title: str
+    etax_code: str
+    number: str
+    issue_date: date
+    issued_at: datetime
+    order_id: int | None
+    order_number: str | None
+    seller: PartyOut
+    buyer: PartyOut
+    prices_include_vat: bool
+    vat_rate: MoneyText
+    lines: list[DocumentLineOut]
+    lines_total: MoneyText
+    discount: MoneyText
+    net_amount: MoneyText
+    vat_amount: MoneyText
+    total_amount: MoneyText
+    credit_note: CreditNoteInfoOut | None = Field(description="set on a credit note only")
+    peak: PeakLinkOut
+
+
+class DocumentDetailOut(DocumentOut):
+    """One document; what has been credited against it is absent on a credit note itself."""
+
+    credited_amount: MoneyText = None
+    remaining_amount: MoneyText = None
+    credit_note_ids: list[int] = None
+    journal_entry_ids: list[int]
+
+
+class DocumentPage(Page):
+    items: list[DocumentOut]
+
+
+class EntrySourceOut(Schema):
+    type: str
+    id: str
+
+
+class JournalLineOut(Schema):
+    account_code: str
+    account_name: str
+    role: str
+    debit: MoneyText
+    credit: MoneyText
+    memo: str
+
+
+class JournalEntryOut(Schema):
+    id: int
+    date: date
+    description: str
+    source: EntrySourceOut
+    order_id: int | None
+    document_id: int | None
+    reverses_id: int | None
+    posted_at: datetime
+    by: str
+    lines: list[JournalLineOut]
+
+
+class JournalPage(Page):
+    items: list[JournalEntryOut]
+
+
+class OrderDocumentsOut(Schema):
+    order_id: int
+    order_number: str
+    documents: list[DocumentOut]
+    journal_entries: list[JournalEntryOut] = Field(
+        None, description="only for a role that may see the books (view_books)"
+    )
+
+
+class VatSalesRowOut(Schema):
+    document_id: int
+    type: str
+    date: date
+    number: str
+    buyer: str
+    buyer_tax_id: str
+    branch_code: str
+    branch: str
+    net: MoneyText = Field(description="negative for a credit note")
+    vat: MoneyText
+    total: MoneyText
+    original_number: str | None
+
+
+class VatSalesTotalsOut(Schema):
+    count: int
+    net: MoneyText
+    vat: MoneyText
+    total: MoneyText
+
+
+class VatSalesOut(Schema):
+    month: str = Field(examples=["2026-11"])
+    rows: list[VatSalesRowOut]
+    totals: VatSalesTotalsOut
+
+
+class AccountBalanceOut(Schema):
+    code: str
+    name: str
+    kind: str
+    opening: MoneyText = Field(description="debit balance before the period; credit is negative")
+    debit: MoneyText
+    credit: MoneyText
+    closing: MoneyText
+
+
+class DebitCreditOut(Schema):
+    debit: MoneyText
+    credit: MoneyText
+
+
+class TrialBalanceOut(Schema):
+    date_from: date | None
+    date_to: date | None
+    accounts: list[AccountBalanceOut]
+    totals: DebitCreditOut
+    balanced: bool
+
+
+class SettingsOut(Schema):
+    vat_registered: bool
+    vat_rate: MoneyText
+    prices_include_vat: bool
+    tax_id: str
+    branch_code: str
+    prepaid_issue: PrepaidIssue
+    cod_issue: CodIssue
+    prepaid_document_type: str
+    cod_document_type: str
+    number_patterns: dict[str, str]
+    account_codes: dict[str, str]
+    promptpay_target: str
 
 
 def _money(value) -> str | None:
@@ -213,7 +408,9 @@ def _detail(request, document_id: int) -> dict:
 
 @router.post(
     "/orders/{int:order_id}/documents",
-    response={201: dict},
+    response={201: DocumentDetailOut, **error_responses(403, 404, 409, 413)},
+    exclude_unset=True,
+    operation_id="issueDocument",
     summary="Issue a document for an order (tax invoice, receipt, …)",
 )
 def issue_document(
@@ -240,7 +437,11 @@ def issue_document(
 
 
 @router.get(
-    "/orders/{int:order_id}/documents", response=dict, summary="An order's documents and entries"
+    "/orders/{int:order_id}/documents",
+    response={200: OrderDocumentsOut, **error_responses(403, 404)},
+    exclude_unset=True,
+    operation_id="listOrderDocuments",
+    summary="An order's documents and entries",
 )
 def order_documents(request, order_id: int):
     require(request.actor, "view_documents")
@@ -255,7 +456,12 @@ def order_documents(request, order_id: int):
     return out
 
 
-@router.get("/documents", response=dict, summary="Documents, newest first (keyset pagination)")
+@router.get(
+    "/documents",
+    response={200: DocumentPage, **error_responses(403)},
+    operation_id="listDocuments",
+    summary="Documents, newest first (keyset pagination)",
+)
 def list_documents(
     request,
     type: DocumentType | None = None,
@@ -278,20 +484,19 @@ def list_documents(
     return {"items": [document_out(d) for d in rows], "next_cursor": next_cursor(rows, limit)}
 
 
-@router.get("/documents/{int:document_id}", response=dict)
+@router.get(
+    "/documents/{int:document_id}",
+    response={200: DocumentDetailOut, **error_responses(403, 404)},
+    exclude_unset=True,
+    operation_id="getDocument",
+    summary="One document, with what has been credited against it and its journal entries",
+)
 def get_document(request, document_id: int):
     require(request.actor, "view_documents")
     return _detail(request, document_id)
 
 
-PDF_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "PDF",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
+PDF_RESPONSE = file_responses("application/pdf")
 COPIES = {"both": ("original", "copy"), "original": ("original",), "copy": ("copy",)}
 
 
@@ -310,6 +515,8 @@ def pdf_file(document: Document, copy: str = "both") -> HttpResponse:
 
 @router.get(
     "/documents/{int:document_id}/pdf",
+    response=error_responses(403, 404),
+    operation_id="getDocumentPdf",
     summary="The document as an A4 PDF: original and copy (copy=both), or one of them",
     openapi_extra=PDF_RESPONSE,
 )
@@ -324,7 +531,9 @@ def get_document_pdf(
 
 @router.post(
     "/documents/{int:document_id}/credit-notes",
-    response={201: dict},
+    response={201: DocumentDetailOut, **error_responses(403, 404, 409, 413)},
+    exclude_unset=True,
+    operation_id="issueCreditNote",
     summary="Issue a credit note on a tax invoice (some lines or an amount)",
 )
 def credit_note(
@@ -360,7 +569,12 @@ def credit_note(
 # --- The books ------------------------------------------------------------------------------
 
 
-@router.get("/journal", response=dict, summary="Journal entries, newest first (keyset pagination)")
+@router.get(
+    "/journal",
+    response={200: JournalPage, **error_responses(403)},
+    operation_id="listJournalEntries",
+    summary="Journal entries, newest first (keyset pagination)",
+)
 def journal(
     request,
     date_from: Day | None = None,
@@ -391,6 +605,9 @@ EXPORT_TYPES = {
 
 @router.get(
     "/journal/export",
+    response=error_responses(403),
+    operation_id="exportJournal",
+    openapi_extra=file_responses("text/csv", EXPORT_TYPES["xlsx"]),
     summary="The journal as a file, one row per line (CSV in UTF-8 with BOM, or xlsx)",
 )
 def journal_export(
@@ -408,6 +625,9 @@ def journal_export(
 
 @router.get(
     "/reports/vat-sales",
+    response={200: VatSalesOut, **error_responses(403)},
+    operation_id="vatSalesReport",
+    openapi_extra=file_responses(EXPORT_TYPES["xlsx"], EXPORT_TYPES["pdf"]),
     summary="The month's VAT sales report (tax invoices and credit notes): JSON, xlsx or PDF",
 )
 def vat_sales(
@@ -456,7 +676,12 @@ def vat_sales_out(report: reports.VatSalesReport) -> dict:
     }
 
 
-@router.get("/reports/trial-balance", response=dict, summary="Trial balance for a period")
+@router.get(
+    "/reports/trial-balance",
+    response={200: TrialBalanceOut, **error_responses(403)},
+    operation_id="trialBalance",
+    summary="Trial balance for a period",
+)
 def trial_balance(request, date_from: Day | None = None, date_to: Day | None = None):
     require(request.actor, "view_books")
     _check_period(date_from, date_to)
@@ -509,13 +734,23 @@ def settings_out(shop) -> dict:
     }
 
 
-@router.get("/accounting/settings", response=dict, summary="Accounting settings")
+@router.get(
+    "/accounting/settings",
+    response={200: SettingsOut, **error_responses(403)},
+    operation_id="getAccountingSettings",
+    summary="Accounting settings",
+)
 def get_settings(request):
     require(request.actor, "view_books")
     return settings_out(request.shop)
 
 
-@router.patch("/accounting/settings", response=dict, summary="Change accounting settings")
+@router.patch(
+    "/accounting/settings",
+    response={200: SettingsOut, **error_responses(403, 413)},
+    operation_id="updateAccountingSettings",
+    summary="Change accounting settings",
+)
 def change_settings(request, payload: SettingsIn):
     changes = payload.model_dump(exclude_unset=True)
     services.update_accounting_settings(shop=request.shop, changes=changes, by=request.actor)

@@ -1,5 +1,5 @@
 """What each order action writes in the books, inside the action's own transaction
-(REFERENCE.md §4; the shop's issue policy decides when documents are issued).
+(docs/design/money.md#journal; the shop's issue policy decides when documents are issued).
 
 pay            → the prepaid document (receipt/tax invoice) and BANK / SALES, SHIPPING_INCOME,
                  OUTPUT_VAT; with no document: BANK / CUSTOMER_DEPOSIT (or AR_TRADE)
@@ -24,7 +24,6 @@ from talad.accounting.books import accounting_settings, automatic_document_type,
 from talad.accounting.credit_notes import credit_document, may_credit
 from talad.accounting.documents import (
     issue_sales_document,
-    lock_order,
     may_issue_automatically,
 )
 from talad.accounting.journal import (
@@ -47,7 +46,9 @@ from talad.accounting.selectors import credited, open_sales_documents
 from talad.errors import Conflict, TaladError
 from talad.inventory.models import MovementKind, StockMovement
 from talad.money import parse_amount
+from talad.orders.effects import Cancelled, Delivered, Paid, Returned, Shipped
 from talad.orders.models import PaymentMethod, PaymentStatus
+from talad.orders.services import lock_order
 from talad.shops.actors import Actor
 from talad.shops.permissions import require
 
@@ -89,9 +90,9 @@ def _money_arrives(order, by, change, *, money_role: str, policy_issues: bool, c
     )
 
 
-def on_pay(order, data, by, change) -> None:
+def on_pay(order, effects: Paid, by, change) -> None:
     books = accounting_settings(order.shop)
-    marketplace = data.get("method") == PaymentMethod.MARKETPLACE
+    marketplace = effects.method == PaymentMethod.MARKETPLACE
     _money_arrives(
         order,
         by,
@@ -103,7 +104,7 @@ def on_pay(order, data, by, change) -> None:
     )
 
 
-def on_deliver(order, data, by, change) -> None:
+def on_deliver(order, effects: Delivered, by, change) -> None:
     if order.payment_status != PaymentStatus.COD_COLLECTED:
         return  # prepaid: the sale was booked at payment
     books = accounting_settings(order.shop)
@@ -118,19 +119,21 @@ def on_deliver(order, data, by, change) -> None:
     )
 
 
-def on_ship(order, data, by, change) -> None:
-    cost = data.get("cost_of_goods") or ZERO
+def on_ship(order, effects: Shipped, by, change) -> None:
+    if effects.cost_of_goods is None:
+        return  # the order held no reservation: no stock left, no cost of goods to post
+    cost = effects.cost_of_goods
     _post(
         order, by, change, gettext_lazy("ต้นทุนขาย"), [debit(R.COGS, cost), credit(R.INVENTORY, cost)]
     )
 
 
-def on_cancel(order, data, by, change) -> None:
-    _undo_sale(order, by, change, CreditReason.ADVANCE_REFUNDED, data.get("reason") or "")
+def on_cancel(order, effects: Cancelled, by, change) -> None:
+    _undo_sale(order, by, change, CreditReason.ADVANCE_REFUNDED, effects.reason)
 
 
-def on_receive_return(order, data, by, change) -> None:
-    _undo_sale(order, by, change, CreditReason.GOODS_RETURNED, data.get("note") or "")
+def on_receive_return(order, effects: Returned, by, change) -> None:
+    _undo_sale(order, by, change, CreditReason.GOODS_RETURNED, effects.note)
     cost = min(_cost_back_on_shelf(order), order_balance(order, R.COGS))
     if cost > 0:
         _post(
@@ -232,7 +235,7 @@ def post_cod_remittance(
     if fee + vat_on_fee > amount:
         raise TaladError(_("ค่าธรรมเนียมมากกว่ายอดเงิน"), fields={"fee": "exceeds_amount"})
     with transaction.atomic():
-        order = lock_order(order)
+        order = lock_order(order.shop, order.pk)
         if order.shop_id != shop.pk:
             raise TaladError(_("ออเดอร์ไม่ใช่ของร้านนี้"), fields={"order": "other_shop"})
         owed = order_balance(order, R.AR_COD_CARRIER)

@@ -2,8 +2,8 @@
 
 The role → account code map and the numbering patterns are stored as what the shop
 changed; everything else is the default below. The codes follow PEAK's usual chart
-(REFERENCE.md §4: 111101 cash, 111201 bank, 410101 sales are PEAK's; the rest are
-sensible 6-digit codes in the same classes, and every one is editable per shop).
+(docs/design/money.md#account-roles: 111101 cash, 111201 bank, 410101 sales are PEAK's; the
+rest are sensible 6-digit codes in the same classes, and every one is editable per shop).
 """
 
 from django.db import transaction

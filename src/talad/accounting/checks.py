@@ -1,4 +1,4 @@
-"""Invariants of the books that `talad doctor` proves (DESIGN.md §6, §8)."""
+"""Invariants of the books that `talad doctor` proves (docs/design/money.md, docs/design/cli.md)."""
 
 from collections import Counter, defaultdict
 from decimal import Decimal

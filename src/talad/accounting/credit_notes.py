@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from talad.accounting.books import in_thai
-from talad.accounting.documents import create_document, lock_order
+from talad.accounting.documents import create_document
 from talad.accounting.errors import CreditTooLarge, DocumentNotAllowed
 from talad.accounting.journal import post_journal_entry
 from talad.accounting.models import (
@@ -31,6 +31,7 @@ from talad.accounting.selectors import credited
 from talad.accounting.vat import document_totals
 from talad.errors import TaladError
 from talad.money import parse_amount
+from talad.orders.services import lock_order
 from talad.shops.actors import Actor
 from talad.shops.permissions import require
 
@@ -52,7 +53,7 @@ def issue_credit_note(
     require(by, "issue_documents")
     with transaction.atomic():
         if document.order_id:
-            lock_order(document.order)
+            lock_order(document.order.shop, document.order_id)
         original = (
             Document.objects.for_shop(document.shop_id)
             .select_for_update(of=("self",))

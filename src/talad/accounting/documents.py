@@ -1,5 +1,6 @@
-"""Issuing sales documents: the legal fields of REFERENCE.md §3 snapshotted, a gap-free
-number taken in the same transaction, and the sale's journal entry.
+"""Issuing sales documents: the legal fields of
+docs/design/money.md#thai-tax-document-legal-fields snapshotted, a gap-free number taken in
+the same transaction, and the sale's journal entry.
 
 An order has at most one sales document that no credit note has cancelled: issuing a
 second one would count the sale twice.
@@ -32,8 +33,9 @@ from talad.accounting.postings import bases, revenue_postings, sale_debit_role
 from talad.accounting.selectors import open_sales_documents
 from talad.accounting.signals import document_issued
 from talad.accounting.vat import document_totals
-from talad.errors import Conflict, NotFound, TaladError
+from talad.errors import Conflict, TaladError
 from talad.orders.models import Order, Status
+from talad.orders.services import lock_order
 from talad.shops.actors import Actor
 from talad.shops.models import Shop
 from talad.shops.permissions import require
@@ -47,21 +49,9 @@ def issue_document(*, order: Order, doc_type: str, by: Actor) -> Document:
     """Issue a sales document for an order by hand (any time the order is not closed)."""
     require(by, "issue_documents")
     with transaction.atomic():
-        return issue_sales_document(order=lock_order(order), doc_type=doc_type, by=by)
-
-
-def lock_order(order: Order) -> Order:
-    """The order row locked first, as transition() does, so issuing and actions queue."""
-    locked = (
-        Order.objects.for_shop(order.shop_id)
-        .select_for_update(no_key=True)
-        .select_related("shop")
-        .filter(pk=order.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFound(_("ไม่พบออเดอร์"))
-    return locked
+        # The order row locked first, as transition() does, so issuing and actions queue.
+        locked = lock_order(order.shop, order.pk)
+        return issue_sales_document(order=locked, doc_type=doc_type, by=by)
 
 
 def issue_sales_document(

@@ -1,4 +1,4 @@
-"""Accounting settings, the chart of accounts, documents and the journal (DESIGN.md §6).
+"""Accounting settings, the chart of accounts, documents and the journal (docs/design/money.md).
 
 Issued documents and posted journal entries are append-only, like the stock ledger: the
 model refuses to save an existing row or delete one, and their querysets refuse bulk
@@ -38,9 +38,10 @@ TAX_INVOICES = frozenset(
         DocumentType.ABBREVIATED_TAX_INVOICE,
     }
 )
-# What a shop that is not registered for VAT may issue (REFERENCE.md §3: s.105 ทวิ only).
+# What a shop that is not registered for VAT may issue (s.105 ทวิ only;
+# docs/design/money.md#document-types).
 NON_VAT_DOCUMENTS = frozenset({DocumentType.RECEIPT, DocumentType.INVOICE})
-# e-Tax document codes (REFERENCE.md §3), for connectors that send Talad's documents on.
+# e-Tax document codes (docs/design/money.md#document-types), for connectors that send Talad's documents on.
 ETAX_CODES = {
     DocumentType.TAX_INVOICE: "388",
     DocumentType.RECEIPT_TAX_INVOICE: "T03",
@@ -207,8 +208,9 @@ class Immutable(ShopOwned):
 
 
 class Document(Immutable):
-    """A tax invoice, receipt, invoice or credit note, with the legal fields of REFERENCE.md §3
-    as they were at issue: a later change to the shop or the customer does not touch it."""
+    """A tax invoice, receipt, invoice or credit note, with the legal fields of
+    docs/design/money.md#thai-tax-document-legal-fields as they were at issue: a later change to
+    the shop or the customer does not touch it."""
 
     doc_type = models.CharField(_("ประเภทเอกสาร"), max_length=30, choices=DocumentType.choices)
     number = models.CharField(_("เลขที่"), max_length=40)

@@ -1,8 +1,8 @@
 """Tax documents as A4 PDFs: what the seller prints, emails or hands to the buyer.
 
 One page per copy: "ต้นฉบับ" (original, for the buyer) and "สำเนา" (copy, for the seller's
-files), or only one of them. Every page carries the legal fields of REFERENCE.md §3 as the
-document snapshotted them at issue: the title by type, seller name, address, tax ID and
+files), or only one of them. Every page carries the legal fields of
+docs/design/money.md#thai-tax-document-legal-fields as the document snapshotted them at issue: the title by type, seller name, address, tax ID and
 สำนักงานใหญ่/สาขาที่ xxxxx; the buyer's name and address, and tax ID and branch when given;
 number, Buddhist Era date, the lines, the net, the VAT shown separately and the total, the
 total in Thai words. A credit note (s.86/10) adds the original document's number and date,

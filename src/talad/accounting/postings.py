@@ -1,4 +1,4 @@
-"""Which accounts a sale, its undoing and its money touch (REFERENCE.md §4).
+"""Which accounts a sale, its undoing and its money touch (docs/design/money.md#journal).
 
 The account that receives a sale is where the order's money is at that moment: the bank
 (or the platform) when the document is issued at payment, the carrier on COD delivery,

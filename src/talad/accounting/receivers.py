@@ -17,7 +17,7 @@ def open_the_books(sender, *, shop, **kwargs) -> None:
 
 
 @receiver(order_action_applied, sender=Order)
-def keep_the_books(sender, *, order, action, data, by, change, **kwargs) -> None:
+def keep_the_books(sender, *, order, action, effects, by, change, **kwargs) -> None:
     post = EVENTS.get(action)
     if post is not None:
-        post(order, data, by, change)
+        post(order, effects, by, change)

@@ -1,4 +1,4 @@
-"""VAT on a document, with the orders' arithmetic (orders/pricing.py; REFERENCE.md §3).
+"""VAT on a document, with the orders' arithmetic (orders/pricing.py; docs/design/money.md#vat).
 
 Computed once on the document total, rounded half up to the satang: prices with VAT:
 vat = total × r / (100 + r), net = total − vat; prices without: vat = net × r / 100.

@@ -3,7 +3,17 @@
 from ninja import Router, Schema, Status
 from pydantic import Field, StrictInt
 
-from talad.api_types import Count, Flag, Limit, Money, ObjectIn, Quantity, Sku
+from talad.api_types import (
+    Count,
+    Flag,
+    Limit,
+    Money,
+    MoneyText,
+    ObjectIn,
+    Quantity,
+    Sku,
+    error_responses,
+)
 from talad.catalog import selectors, services
 from talad.catalog.models import Product, Variant
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
@@ -69,7 +79,7 @@ class VariantOut(Schema):
     name: str
     barcode: str
     price: Money
-    cost: str
+    cost: MoneyText
     weight_grams: int
     allow_backorder: bool
     low_stock_threshold: int
@@ -120,7 +130,12 @@ def _product_out(p: Product) -> dict:
     }
 
 
-@router.post("", response={201: ProductOut})
+@router.post(
+    "",
+    response={201: ProductOut, **error_responses(403, 409, 413)},
+    operation_id="createProduct",
+    summary="Create a product with its variants (and bundle components)",
+)
 def create_product(request, payload: ProductIn):
     data = payload.model_dump()
     product = services.create_product(
@@ -136,20 +151,35 @@ def create_product(request, payload: ProductIn):
     )
 
 
-@router.get("", response=ProductPage)
+@router.get(
+    "",
+    response={200: ProductPage, **error_responses(403)},
+    operation_id="listProducts",
+    summary="Products, oldest first (keyset pagination)",
+)
 def list_products(request, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     require(request.actor, "view_catalog")
     rows = selectors.products_page(shop=request.shop, after_id=decode_cursor(cursor), limit=limit)
     return {"items": [_product_out(p) for p in rows], "next_cursor": next_cursor(rows, limit)}
 
 
-@router.get("/{int:product_id}", response=ProductOut)
+@router.get(
+    "/{int:product_id}",
+    response={200: ProductOut, **error_responses(403, 404)},
+    operation_id="getProduct",
+    summary="One product with its variants",
+)
 def get_product(request, product_id: int):
     require(request.actor, "view_catalog")
     return _product_out(selectors.product_by_id(shop=request.shop, product_id=product_id))
 
 
-@router.patch("/{int:product_id}", response=ProductOut)
+@router.patch(
+    "/{int:product_id}",
+    response={200: ProductOut, **error_responses(403, 404, 409, 413)},
+    operation_id="updateProduct",
+    summary="Change a product; variants by id, a variant without id is added",
+)
 def update_product(request, product_id: int, payload: ProductPatch):
     changes = payload.model_dump(exclude_unset=True)
     if "variants" in changes:

@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 from pydantic import Field
 
-from talad.api_types import ObjectIn
+from talad.api_types import ObjectIn, error_responses
 from talad.channels.smart_paste import parse_contact
 from talad.orders.customers import known_customer
 from talad.shops.permissions import require
@@ -50,7 +50,12 @@ class ParsedContactOut(Schema):
     )
 
 
-@router.post("", response=ParsedContactOut, summary="Read a name, phone and address from chat text")
+@router.post(
+    "",
+    response={200: ParsedContactOut, **error_responses(403, 413)},
+    operation_id="parseContact",
+    summary="Read a name, phone and address from chat text",
+)
 def parse(request, payload: ParseContactIn):
     require(request.actor, "view_orders")
     parsed = parse_contact(payload.text)

@@ -1,7 +1,7 @@
 """Smart paste: the name, phone and Thai address in what a customer typed into a chat.
 
 `parse_contact(text)` is a pure function (no database, no Django): the order form and
-`POST /api/v1/parse-contact` both call it. It reads, in this order (REFERENCE.md §7):
+`POST /api/v1/parse-contact` both call it. It reads, in this order (docs/design/shipping.md#addresses):
 
 1. phones, in any common spelling (`081-234-5678`, `+66 81 234 5678`, `02 123 4567`),
    checked with `phonenumbers` and written `0XXXXXXXXX`; the first valid one is the phone;

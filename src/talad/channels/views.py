@@ -2,8 +2,6 @@
 
 The order is created by orders.services.create_order, the same service as the API."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +17,8 @@ from talad.inventory.selectors import available_to_sell
 from talad.money import parse_amount
 from talad.orders.contacts import normalise_phone
 from talad.orders.customers import known_customer
-from talad.orders.pricing import line_total, order_totals
-from talad.orders.services import create_order
+from talad.orders.inputs import NewLines, NewOrder, read
+from talad.orders.services import create_order, quote_order
 from talad.shops.decorators import shop_page
 
 
@@ -60,17 +58,19 @@ def _create(request, data: dict, lines: list[dict]) -> str:
             "postcode": data["postcode"],
         },
     }
-    order, _created = create_order(
-        shop=request.shop,
-        by=request.actor,
-        channel=data["channel"],
-        customer=customer,
-        lines=lines,
-        payment_method=data["payment_method"],
-        shipping_fee=data["shipping_fee"] or 0,
-        discount=data["discount"] or 0,
-        note=data["note"],
+    new = read(
+        NewOrder,
+        {
+            "channel": data["channel"],
+            "customer": customer,
+            "lines": lines,
+            "payment_method": data["payment_method"],
+            "shipping_fee": data["shipping_fee"] or 0,
+            "discount": data["discount"] or 0,
+            "note": data["note"],
+        },
     )
+    order, _created = create_order(shop=request.shop, by=request.actor, order=new)
     return reverse("orders:detail", args=[order.pk])
 
 
@@ -108,30 +108,16 @@ def _line_rows(shop, lines: list[dict]) -> list[dict]:
 
 
 def _totals(shop, lines: list[dict], form) -> dict:
-    """Totals as they will be on the order; bad numbers just show no total yet."""
+    """Totals as saving will compute them (orders.services.quote_order); while the lines or
+    amounts cannot be saved yet, no total is shown."""
     try:
-        rows = _line_rows(shop, lines)
-        amounts = [
-            line_total(
-                unit_price=parse_amount(r["unit_price"], "unit_price"),
-                quantity=int(r["quantity"]),
-                line_discount=Decimal(0),
-                field="",
-            )
-            for r in rows
-        ]
-        # The same checks as saving, so the preview never shows a total that cannot be saved.
-        fee = parse_amount(form.data.get("shipping_fee") or 0, "shipping_fee")
-        discount = parse_amount(form.data.get("discount") or 0, "discount")
-        totals = order_totals(
-            line_totals=amounts,
-            shipping_fee=fee,
-            discount=discount,
-            vat_registered=shop.vat_registered,
-            vat_rate=shop.vat_rate,
-            prices_include_vat=shop.prices_include_vat,
+        _priced, totals = quote_order(
+            shop=shop,
+            lines=read(NewLines, {"lines": lines}).lines,
+            shipping_fee=parse_amount(form.data.get("shipping_fee") or 0, "shipping_fee"),
+            discount=parse_amount(form.data.get("discount") or 0, "discount"),
         )
-    except (TaladError, InvalidOperation, ValueError, TypeError):
+    except TaladError:
         return {"totals": None}
     return {"totals": totals}
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
-from talad.api_types import Limit
+from talad.api_types import Limit, Page, error_responses
 from talad.errors import NotFound
 from talad.integrations import outbox, selectors
 from talad.integrations.models import MessageStatus, OutboxMessage, Topic, WebhookSubscription
@@ -131,7 +131,10 @@ def peak_out(shop) -> PeakOut:
 
 
 @router.get(
-    "/integrations/peak", response={200: PeakOut, 403: dict}, summary="The shop's PEAK connection"
+    "/integrations/peak",
+    response={200: PeakOut, **error_responses(403)},
+    operation_id="getPeakConnection",
+    summary="The shop's PEAK connection",
 )
 def get_peak(request):
     require(request.actor, "view_integrations")
@@ -140,7 +143,8 @@ def get_peak(request):
 
 @router.put(
     "/integrations/peak",
-    response={200: PeakOut, frozenset({400, 403, 422}): dict},
+    response={200: PeakOut, **error_responses(403, 409, 413)},
+    operation_id="savePeakConnection",
     summary="Connect to PEAK or change the connection (secrets are write-only)",
 )
 def put_peak(request, payload: PeakIn):
@@ -154,7 +158,8 @@ def put_peak(request, payload: PeakIn):
 
 @router.post(
     "/integrations/peak/test",
-    response={200: PeakTestOut, frozenset({403, 404}): dict},
+    response={200: PeakTestOut, **error_responses(403, 404)},
+    operation_id="testPeakConnection",
     summary="Ask PEAK for a client token with the saved credentials",
 )
 def test_peak(request):
@@ -192,9 +197,8 @@ class MessageOut(Schema):
     attempt_log: list[AttemptOut]
 
 
-class MessagePage(Schema):
+class MessagePage(Page):
     items: list[MessageOut]
-    next_cursor: str | None
 
 
 def message_out(message: OutboxMessage) -> MessageOut:
@@ -225,7 +229,8 @@ def message_out(message: OutboxMessage) -> MessageOut:
 
 @router.get(
     "/outbox",
-    response={200: MessagePage, frozenset({400, 403, 422}): dict},
+    response={200: MessagePage, **error_responses(403)},
+    operation_id="listOutboxMessages",
     summary="Outgoing messages, newest first (keyset pagination)",
 )
 def list_outbox(
@@ -244,7 +249,8 @@ def list_outbox(
 
 @router.get(
     "/outbox/{int:message_id}",
-    response={200: MessageOut, frozenset({403, 404}): dict},
+    response={200: MessageOut, **error_responses(403, 404)},
+    operation_id="getOutboxMessage",
     summary="One outgoing message and its attempts",
 )
 def get_message(request, message_id: int):
@@ -254,7 +260,8 @@ def get_message(request, message_id: int):
 
 @router.post(
     "/outbox/{int:message_id}/retry",
-    response={200: MessageOut, frozenset({403, 404, 409}): dict},
+    response={200: MessageOut, **error_responses(403, 404, 409)},
+    operation_id="retryOutboxMessage",
     summary="Send a failed message again (due now, with a fresh retry schedule)",
 )
 def retry(request, message_id: int):
@@ -292,9 +299,8 @@ class DeliveryOut(MessageOut):
     event_type: str
 
 
-class DeliveryPage(Schema):
+class DeliveryPage(Page):
     items: list[DeliveryOut]
-    next_cursor: str | None
 
 
 def webhook_out(sub: WebhookSubscription) -> WebhookOut:
@@ -311,7 +317,12 @@ def delivery_out(message: OutboxMessage) -> DeliveryOut:
     )
 
 
-@router.get("/webhooks", response={200: WebhookList, 403: dict}, summary="Webhook subscriptions")
+@router.get(
+    "/webhooks",
+    response={200: WebhookList, **error_responses(403)},
+    operation_id="listWebhooks",
+    summary="Webhook subscriptions",
+)
 def list_webhooks(request):
     require(request.actor, "view_integrations")
     return WebhookList(items=[webhook_out(s) for s in selectors.subscriptions(shop=request.shop)])
@@ -319,7 +330,8 @@ def list_webhooks(request):
 
 @router.post(
     "/webhooks",
-    response={201: WebhookCreated, frozenset({400, 403, 409, 422}): dict},
+    response={201: WebhookCreated, **error_responses(403, 409, 413)},
+    operation_id="createWebhook",
     summary="Subscribe a URL to order events (the answer carries the secret, shown once)",
 )
 def create_webhook(request, payload: WebhookIn):
@@ -331,7 +343,8 @@ def create_webhook(request, payload: WebhookIn):
 
 @router.delete(
     "/webhooks/{int:subscription_id}",
-    response={204: None, frozenset({403, 404}): dict},
+    response={204: None, **error_responses(403, 404)},
+    operation_id="deleteWebhook",
     summary="Remove a subscription (its delivery log stays)",
 )
 def delete_webhook(request, subscription_id: int):
@@ -342,7 +355,8 @@ def delete_webhook(request, subscription_id: int):
 
 @router.get(
     "/webhooks/{int:subscription_id}/deliveries",
-    response={200: DeliveryPage, frozenset({400, 403, 404, 422}): dict},
+    response={200: DeliveryPage, **error_responses(403, 404)},
+    operation_id="listWebhookDeliveries",
     summary="A subscription's deliveries, newest first, each with its attempts",
 )
 def deliveries(
@@ -358,7 +372,8 @@ def deliveries(
 
 @router.post(
     "/webhooks/{int:subscription_id}/deliveries/{int:message_id}/replay",
-    response={200: DeliveryOut, frozenset({403, 404, 409}): dict},
+    response={200: DeliveryOut, **error_responses(403, 404, 409)},
+    operation_id="replayWebhookDelivery",
     summary="Send a delivered or failed event again (same event id and body)",
 )
 def replay(request, subscription_id: int, message_id: int):

@@ -116,7 +116,7 @@ class PeakConnection(ShopOwned):
     account_codes = models.JSONField(default=dict, blank=True)
     # Talad payment method (transfer, cod, cash, promptpay, …) → PEAK payment method id.
     payment_method_ids = models.JSONField(default=dict, blank=True)
-    # Values PEAK has not published (REFERENCE.md §5 "unverified"), with defaults in
+    # Values PEAK has not published (docs/integrations.md#peak), with defaults in
     # peak/payloads.py: juristic_type, prefix_name_type, receipt_credit_type, journal_type_id.
     options = models.JSONField(default=dict, blank=True)
     # The client token PEAK gave, sealed, and until when we use it (PEAK: 24 h; we renew at 23).

@@ -5,7 +5,17 @@ from datetime import datetime
 from ninja import Router, Schema
 from pydantic import Field
 
-from talad.api_types import Count, Limit, Money, ObjectIn, Quantity, Sku
+from talad.api_types import (
+    Count,
+    Limit,
+    Money,
+    MoneyText,
+    ObjectIn,
+    Page,
+    Quantity,
+    Sku,
+    error_responses,
+)
 from talad.catalog.selectors import variant_by_sku
 from talad.inventory import selectors, services
 from talad.inventory.models import MovementKind
@@ -50,47 +60,71 @@ class MovementOut(Schema):
     on_hand_delta: int
     reserved_delta: int
     damaged_delta: int
-    unit_cost: str | None
+    unit_cost: MoneyText | None
     reason: str
     reference: str
     actor: str
     created_at: datetime
 
 
-class MovementPage(Schema):
+class MovementPage(Page):
     items: list[MovementOut]
-    next_cursor: str | None
 
 
 def _level_out(shop, sku: str) -> list[dict]:
     return [row.__dict__ for row in selectors.stock_rows(shop=shop, sku=sku)]
 
 
-@router.get("", response=list[StockRowOut])
+@router.get(
+    "",
+    response={200: list[StockRowOut], **error_responses(403, 404)},
+    operation_id="listStockLevels",
+    summary="Stock per SKU and warehouse (`?sku=` for one)",
+)
 def stock_levels(request, sku: str | None = None):
     require(request.actor, "view_stock")
     return _level_out(request.shop, sku)
 
 
-@router.post("/receive", response=list[StockRowOut])
+@router.post(
+    "/receive",
+    response={200: list[StockRowOut], **error_responses(403, 404, 413)},
+    operation_id="receiveStock",
+    summary="Goods in, at a unit cost",
+)
 def receive(request, payload: ReceiveIn):
     services.receive_stock(shop=request.shop, by=request.actor, **payload.model_dump())
     return _level_out(request.shop, payload.sku)
 
 
-@router.post("/adjust", response=list[StockRowOut])
+@router.post(
+    "/adjust",
+    response={200: list[StockRowOut], **error_responses(403, 404, 409, 413)},
+    operation_id="adjustStock",
+    summary="Add or take away units, with a reason",
+)
 def adjust(request, payload: AdjustIn):
     services.adjust_stock(shop=request.shop, by=request.actor, **payload.model_dump())
     return _level_out(request.shop, payload.sku)
 
 
-@router.post("/count", response=list[StockRowOut])
+@router.post(
+    "/count",
+    response={200: list[StockRowOut], **error_responses(403, 404, 409, 413)},
+    operation_id="countStock",
+    summary="Set on hand to what was counted",
+)
 def count(request, payload: CountIn):
     services.count_stock(shop=request.shop, by=request.actor, **payload.model_dump())
     return _level_out(request.shop, payload.sku)
 
 
-@router.get("/movements", response=MovementPage)
+@router.get(
+    "/movements",
+    response={200: MovementPage, **error_responses(403, 404)},
+    operation_id="listStockMovements",
+    summary="The stock ledger, newest first (keyset pagination)",
+)
 def movements(
     request,
     sku: str | None = None,

@@ -1,4 +1,4 @@
-"""Invariants of stock that `talad doctor` proves (DESIGN.md §5)."""
+"""Invariants of stock that `talad doctor` proves (docs/design/stock.md#the-ledger)."""
 
 from django.db.models import Sum
 

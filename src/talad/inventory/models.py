@@ -1,4 +1,4 @@
-"""Warehouses, stock levels and the append-only stock ledger (DESIGN.md §5)."""
+"""Warehouses, stock levels and the append-only stock ledger (docs/design/stock.md)."""
 
 from django.conf import settings
 from django.db import models

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
+from talad.api_types import MAX_QUANTITY
 from talad.catalog.models import BundleComponent, Variant
 from talad.catalog.selectors import variant_by_sku
 from talad.errors import TaladError
@@ -28,8 +29,6 @@ from talad.shops.actors import Actor
 from talad.shops.models import Shop
 from talad.shops.permissions import require
 from talad.shops.services import record_audit
-
-MAX_QUANTITY = 1_000_000
 
 
 @dataclass(frozen=True)

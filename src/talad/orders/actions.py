@@ -1,28 +1,51 @@
-"""What each action does besides moving the status (DESIGN.md §4, the "side effects" column).
+"""What each action does besides moving the status: the "side effects" column of
+docs/design/orders.md#actions.
 
-A handler gets the locked order, the caller's data and the actor; it checks the data,
-changes stock and the order's own fields, and returns the cleaned data that travels with
+A handler gets the locked order, the action's typed input (orders.inputs: its shape is
+already checked) and the actor; it applies the rules that need the order, changes stock and
+the order's own fields, and returns the action's effects (orders.effects) that travel with
 `order_action_applied` (payments record the payment, shipping records the shipment).
 Handlers run inside transition()'s transaction; call them only through transition().
 """
 
 import re
-from datetime import datetime
+from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from talad.dates import checked_moment
 from talad.errors import TaladError
 from talad.inventory.services import release_reservation, return_stock, ship_stock
-from talad.money import parse_amount
+from talad.orders.effects import (
+    Cancelled,
+    CodConfirmed,
+    Delivered,
+    DeliveryFailed,
+    Packed,
+    Paid,
+    Returned,
+    Shipped,
+)
+from talad.orders.inputs import (
+    CancelInput,
+    DeliverInput,
+    FailDeliveryInput,
+    NoteInput,
+    PackInput,
+    PayInput,
+    ReturnInput,
+    ShipInput,
+)
 from talad.orders.models import Order, PaymentMethod, PaymentStatus
-from talad.orders.state_machine import FAILED_DELIVERY_REASONS
 from talad.shops.actors import Actor
 
 # Packers may pack and ship (scan-to-pack); everything else needs the order-desk right.
 CAPABILITY = {"pack": "pack_orders", "ship": "pack_orders"}
+
+
+def capability_for(action: str) -> str:
+    """The capability a member needs to apply `action` (the order page shows only those)."""
+    return CAPABILITY.get(action, "manage_orders")
 
 
 def normalise_tracking(number: str) -> str:
@@ -38,45 +61,52 @@ def _reference(order: Order) -> str:
     return f"order:{order.number}"
 
 
-def pay(order: Order, data: dict, by: Actor) -> dict:
-    amount = parse_amount(data["amount"], "amount")
-    if amount != order.total:
+def pay(order: Order, data: PayInput, by: Actor) -> Paid:
+    if data.amount != order.total:
         raise TaladError(
             _("ยอดชำระ %(paid)s ไม่ตรงกับยอดออเดอร์ %(total)s")
-            % {"paid": amount, "total": order.total},
+            % {"paid": data.amount, "total": order.total},
             fields={"amount": "does_not_match_total"},
         )
-    method = data["method"]
-    if method not in PaymentMethod.values or method == PaymentMethod.COD:
+    if data.method == PaymentMethod.COD:
         raise TaladError(_("วิธีชำระเงินไม่ถูกต้อง"), fields={"method": "invalid"})
     order.payment_status = PaymentStatus.PAID
-    return {
-        "amount": amount,
-        "method": method,
-        "reference": str(data.get("reference") or "")[:100],
-        "paid_at": _moment(data.get("paid_at"), "paid_at"),
-        "slip": data.get("slip"),
-        "note": data.get("note") or "",
-    }
+    return Paid(
+        amount=data.amount,
+        method=data.method,
+        reference=data.reference.strip(),
+        paid_at=data.paid_at or timezone.now(),
+        slip=data.slip,
+        note=data.note,
+    )
 
 
-def confirm_cod(order: Order, data: dict, by: Actor) -> dict:
+def confirm_cod(order: Order, data: NoteInput, by: Actor) -> CodConfirmed:
     if not order.customer_phone:
         raise TaladError(
             _("ออเดอร์เก็บเงินปลายทางต้องมีเบอร์โทรลูกค้า"), fields={"customer.phone": "required_for_cod"}
         )
     order.payment_method = PaymentMethod.COD
     order.payment_status = PaymentStatus.COD_PENDING
-    return {"note": data.get("note") or ""}
+    return CodConfirmed(note=data.note)
 
 
-def pack(order: Order, data: dict, by: Actor) -> dict:
-    return {"note": data.get("note") or "", "scanned": bool(data.get("scanned"))}
+def pack(order: Order, data: PackInput, by: Actor) -> Packed:
+    return Packed(note=data.note, scanned=data.scanned)
 
 
-def ship(order: Order, data: dict, by: Actor) -> dict:
-    carrier = str(data["carrier"]).strip()
-    tracking = normalise_tracking(str(data["tracking_number"]))
+def ship(order: Order, data: ShipInput, by: Actor) -> Shipped:
+    carrier = data.carrier.strip()
+    tracking = normalise_tracking(data.tracking_number)
+    if not carrier or not tracking:
+        raise TaladError(
+            _("ข้อมูลไม่ครบ: %(f)s") % {"f": "carrier, tracking_number"},
+            fields={
+                k: "required"
+                for k, v in (("carrier", carrier), ("tracking_number", tracking))
+                if not v
+            },
+        )
     cost = (
         ship_stock(
             shop=order.shop,
@@ -89,42 +119,35 @@ def ship(order: Order, data: dict, by: Actor) -> dict:
     )
     order.holds_reservation = False
     order.carrier, order.tracking_number = carrier, tracking
-    cod_amount = order.total if order.payment_status == PaymentStatus.COD_PENDING else 0
-    return {
-        "carrier": carrier,
-        "tracking_number": tracking,
-        "cod_amount": cod_amount,
-        "cost_of_goods": cost,
-        "weight_grams": data.get("weight_grams") or 0,
-        "shipping_cost": parse_amount(data.get("shipping_cost") or 0, "shipping_cost"),
-        "note": f"{carrier} {tracking}",
-    }
+    cod_amount = order.total if order.payment_status == PaymentStatus.COD_PENDING else Decimal(0)
+    return Shipped(
+        carrier=carrier,
+        tracking_number=tracking,
+        cod_amount=cod_amount,
+        cost_of_goods=cost,
+        weight_grams=data.weight_grams,
+        shipping_cost=data.shipping_cost,
+        note=f"{carrier} {tracking}",
+    )
 
 
-def deliver(order: Order, data: dict, by: Actor) -> dict:
+def deliver(order: Order, data: DeliverInput, by: Actor) -> Delivered:
     if order.payment_status == PaymentStatus.COD_PENDING:
         order.payment_status = PaymentStatus.COD_COLLECTED
-    return {
-        "note": data.get("note") or "",
-        "delivered_at": _moment(data.get("delivered_at"), "delivered_at"),
-    }
+    return Delivered(note=data.note, delivered_at=data.delivered_at or timezone.now())
 
 
-def fail_delivery(order: Order, data: dict, by: Actor) -> dict:
-    reason = data["reason"]
-    if reason not in FAILED_DELIVERY_REASONS:
-        raise TaladError(
-            _("เหตุผลต้องเป็นหนึ่งใน %(r)s") % {"r": ", ".join(FAILED_DELIVERY_REASONS)},
-            fields={"reason": "invalid"},
-        )
-    order.failed_delivery_reason = reason
+def fail_delivery(order: Order, data: FailDeliveryInput, by: Actor) -> DeliveryFailed:
+    order.failed_delivery_reason = data.reason
     if order.payment_status == PaymentStatus.COD_PENDING:
         order.payment_status = PaymentStatus.UNPAID  # the carrier collected nothing
-    return {"reason": reason, "note": f"{reason}: {data.get('note') or ''}".strip(": ")}
+    return DeliveryFailed(reason=data.reason, note=f"{data.reason}: {data.note}".strip(": "))
 
 
-def cancel(order: Order, data: dict, by: Actor) -> dict:
-    reason = str(data["reason"]).strip()[:255]
+def cancel(order: Order, data: CancelInput, by: Actor) -> Cancelled:
+    reason = data.reason.strip()
+    if not reason:
+        raise TaladError(_("ข้อมูลไม่ครบ: %(f)s") % {"f": "reason"}, fields={"reason": "required"})
     if order.holds_reservation:
         release_reservation(
             shop=order.shop,
@@ -136,12 +159,12 @@ def cancel(order: Order, data: dict, by: Actor) -> dict:
     order.cancel_reason = reason
     if order.payment_status == PaymentStatus.PAID:
         order.refund_owed = order.total
-    return {"reason": reason, "refund_owed": order.refund_owed, "note": reason}
+    return Cancelled(reason=reason, refund_owed=order.refund_owed, note=reason)
 
 
-def receive_return(order: Order, data: dict, by: Actor) -> dict:
-    """Each line back as `sellable` (default) or `damaged`: `lines: [{sku, condition}]`."""
-    conditions = _return_conditions(data.get("lines") or [])
+def receive_return(order: Order, data: ReturnInput, by: Actor) -> Returned:
+    """Each line back as `sellable` (default) or `damaged`."""
+    conditions = {line.sku: line.condition for line in data.lines}
     lines = _lines(order)
     unknown = set(conditions) - {li.sku for li in lines}
     if unknown:
@@ -165,30 +188,7 @@ def receive_return(order: Order, data: dict, by: Actor) -> dict:
         PaymentStatus.COD_REMITTED,
     ):
         order.refund_owed = order.total
-    return {"lines": conditions, "refund_owed": order.refund_owed, "note": data.get("note") or ""}
-
-
-def _return_conditions(items) -> dict[str, str]:
-    if not isinstance(items, list):
-        raise TaladError(_("lines ต้องเป็นรายการ"), fields={"lines": "invalid"})
-    conditions = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or item.get("condition") not in ("sellable", "damaged"):
-            raise TaladError(
-                _("สภาพสินค้าต้องเป็น sellable หรือ damaged"),
-                fields={f"lines[{index}].condition": "invalid"},
-            )
-        conditions[str(item.get("sku"))] = item["condition"]
-    return conditions
-
-
-def _moment(value, field: str) -> datetime:
-    if value in (None, ""):
-        return timezone.now()
-    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
-    if moment is None:
-        raise TaladError(_("วันเวลาไม่ถูกต้อง"), fields={field: "invalid_datetime"})
-    return checked_moment(moment, field)
+    return Returned(conditions=conditions, refund_owed=order.refund_owed, note=data.note)
 
 
 HANDLERS = {

@@ -1,16 +1,25 @@
 """/api/v1/orders — intake (idempotent), reads, the state machine's actions, stuck orders."""
 
-from decimal import Decimal
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated
 
 from django.utils.translation import gettext as _
-from ninja import Header, Router
+from ninja import Header, Router, Schema
 from ninja import Status as Respond
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictInt, create_model
 
-from talad.api_types import Limit, Moment, Money, ObjectIn, Quantity, Sku
+from talad.api_types import (
+    Limit,
+    Moment,
+    Money,
+    MoneyText,
+    ObjectIn,
+    Page,
+    Sku,
+    error_responses,
+)
 from talad.errors import TaladError
-from talad.orders import actions, selectors, services, stuck
+from talad.orders import actions, inputs, selectors, services, stuck
 from talad.orders.models import Channel, Order, PaymentMethod, PaymentStatus, Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
@@ -23,65 +32,31 @@ router = Router(tags=["orders"])
 OrderId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 
 
-class AddressIn(ObjectIn):
-    line: str = Field("", max_length=255)
-    subdistrict: str = Field("", max_length=100)
-    district: str = Field("", max_length=100)
-    province: str = Field("", max_length=100)
-    postcode: str = Field("", max_length=5)
-
-
-class CustomerIn(ObjectIn):
-    name: str = Field(min_length=1, max_length=200)
-    phone: str = Field("", max_length=30)
-    email: str = Field("", max_length=254)
-    line_id: str = Field("", max_length=100)
-    social_name: str = Field("", max_length=200)
-    tax_id: str = Field("", max_length=13)
-    branch_code: str = Field("", max_length=5)
-    address: AddressIn = AddressIn()
-
-
-class LineIn(ObjectIn):
-    sku: Sku
-    quantity: Quantity
-    unit_price: Money | None = None
-    line_discount: Money | None = None
-
-
-class OrderIn(ObjectIn):
-    channel: Channel
-    external_id: str = Field("", max_length=100)
-    customer: CustomerIn
-    lines: list[LineIn] = Field(min_length=1, max_length=services.MAX_LINES)
-    shipping_fee: Money = Decimal("0")
-    discount: Money = Decimal("0")
-    payment_method: PaymentMethod
-    note: str = Field("", max_length=5000)
-    tags: list[str] = Field(default_factory=list, max_length=20)
-    ship_by: Moment | None = None
+# A new order's body is the domain's own type: its fields and limits live in orders.inputs.
+OrderIn = inputs.NewOrder
+LinesIn = inputs.NewLines
 
 
 class ReturnLineIn(ObjectIn):
     sku: Sku
-    condition: Literal["sellable", "damaged"]
+    condition: inputs.Condition
 
 
 class ActionIn(ObjectIn):
-    """The data an action needs (see DESIGN.md §4): pay → amount, method; ship → carrier,
-    tracking_number; cancel and fail_delivery → reason; receive_return → lines."""
+    """The data an action needs (see docs/design/orders.md#actions): pay → amount, method;
+    ship → carrier, tracking_number; cancel and fail_delivery → reason; receive_return → lines."""
 
     amount: Money | None = None
     method: PaymentMethod | None = None
-    reference: str | None = Field(None, max_length=100)
+    reference: inputs.Reference | None = None
     paid_at: Moment | None = None
-    carrier: str | None = Field(None, max_length=30)
-    tracking_number: str | None = Field(None, max_length=60)
-    weight_grams: StrictInt | None = Field(None, ge=0, le=1_000_000)
+    carrier: inputs.CarrierCode | None = None
+    tracking_number: inputs.TrackingNumber | None = None
+    weight_grams: inputs.Grams | None = None
     shipping_cost: Money | None = None
-    reason: str | None = Field(None, max_length=255)
-    note: str | None = Field(None, max_length=500)
-    lines: list[ReturnLineIn] | None = Field(None, max_length=services.MAX_LINES)
+    reason: inputs.Reason | None = None
+    note: inputs.Note | None = None
+    lines: list[ReturnLineIn] | None = Field(None, max_length=inputs.MAX_LINES)
 
 
 class BulkIn(ObjectIn):
@@ -90,8 +65,127 @@ class BulkIn(ObjectIn):
     data: ActionIn = ActionIn()
 
 
-class LinesIn(ObjectIn):
-    lines: list[LineIn] = Field(min_length=1, max_length=services.MAX_LINES)
+class AddressOut(Schema):
+    line: str
+    subdistrict: str
+    district: str
+    province: str
+    postcode: str
+
+
+class CustomerOut(Schema):
+    name: str
+    phone: str
+    customer_id: int | None
+    address: AddressOut
+
+
+class OrderLineOut(Schema):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: MoneyText
+    line_discount: MoneyText
+    line_total: MoneyText
+
+
+class OrderShipmentOut(Schema):
+    carrier: str
+    tracking_number: str
+    status: str
+    cod_amount: MoneyText
+    tracking_url: str
+
+
+class StatusChangeOut(Schema):
+    from_status: str = Field(alias="from", description='"" for the order\'s first status')
+    to: str
+    action: str
+    at: datetime
+    by: str
+    note: str
+
+
+class OrderSummaryOut(Schema):
+    """An order in a list: no lines, shipments or history (GET /orders/{id} has them)."""
+
+    id: int
+    number: str
+    channel: Channel
+    external_id: str
+    status: Status
+    payment_status: PaymentStatus
+    payment_method: PaymentMethod
+    customer: CustomerOut
+    subtotal: MoneyText
+    shipping_fee: MoneyText
+    discount: MoneyText
+    net_total: MoneyText
+    vat_total: MoneyText
+    total: MoneyText
+    refund_owed: MoneyText
+    carrier: str
+    tracking_number: str
+    note: str
+    tags: list[str]
+    ship_by: datetime | None
+    created_at: datetime
+    status_changed_at: datetime
+    allowed_actions: list[str]
+
+
+class OrderOut(OrderSummaryOut):
+    lines: list[OrderLineOut]
+    shipments: list[OrderShipmentOut]
+    history: list[StatusChangeOut]
+
+
+class OrderPage(Page):
+    items: list[OrderSummaryOut]
+
+
+# Every status is present, zero when the shop has no order in it.
+OrderCountsOut = create_model(
+    "OrderCountsOut", __base__=Schema, **{status: (int, ...) for status in Status.values}
+)
+
+
+class StuckOrderOut(Schema):
+    id: int
+    number: str
+    status: Status
+    hours_in_status: float
+    limit_hours: float | None
+    reason_code: str = Field(description="past_ship_by, cod_not_remitted or over_age")
+    reason: str
+    ship_by: datetime | None
+
+
+class StuckOut(Schema):
+    orders: list[StuckOrderOut]
+    age_buckets: dict[str, dict[str, int]] = Field(
+        description="open orders per status, then per time in status (<1 day, 1–3, 3–7, >7 days)"
+    )
+
+
+class BulkErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] = Field(None, description="absent for an order that was not found")
+
+
+class BulkResultOut(Schema):
+    order_id: int
+    number: str | None
+    ok: bool
+    status: Status = Field(None, description="the order's new status, when ok")
+    error: BulkErrorOut = Field(None, description="why not, when not ok")
+
+
+class BulkOut(Schema):
+    results: list[BulkResultOut]
+    succeeded: int
+    failed: int
 
 
 def order_out(order: Order, *, detail: bool = True) -> dict:
@@ -168,16 +262,18 @@ def order_out(order: Order, *, detail: bool = True) -> dict:
     return out
 
 
-@router.post("", response={200: dict, 201: dict}, summary="Create an order (idempotent)")
+@router.post(
+    "",
+    response={200: OrderOut, 201: OrderOut, **error_responses(403, 409, 413)},
+    by_alias=True,
+    operation_id="createOrder",
+    summary="Create an order (idempotent)",
+)
 def create_order(
     request, payload: OrderIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ):
     def produce():
-        data = payload.model_dump()
-        customer = data.pop("customer")
-        order, created = services.create_order(
-            shop=request.shop, by=request.actor, customer=customer, **data
-        )
+        order, created = services.create_order(shop=request.shop, by=request.actor, order=payload)
         return (201 if created else 200), order_out(
             selectors.order_detail(shop=request.shop, order_id=order.pk)
         )
@@ -191,7 +287,12 @@ def create_order(
     return Respond(status, body)
 
 
-@router.get("", response=dict, summary="The order desk list (keyset pagination)")
+@router.get(
+    "",
+    response={200: OrderPage, **error_responses(403)},
+    operation_id="listOrders",
+    summary="The order desk list (keyset pagination)",
+)
 def list_orders(
     request,
     status: Status | None = None,
@@ -221,13 +322,23 @@ def list_orders(
     }
 
 
-@router.get("/counts", response=dict, summary="Orders per status")
+@router.get(
+    "/counts",
+    response={200: OrderCountsOut, **error_responses(403)},
+    operation_id="countOrdersByStatus",
+    summary="Orders per status",
+)
 def counts(request):
     require(request.actor, "view_orders")
     return selectors.order_counts(shop=request.shop)
 
 
-@router.get("/stuck", response=dict, summary="Orders past their status's age limit")
+@router.get(
+    "/stuck",
+    response={200: StuckOut, **error_responses(403)},
+    operation_id="listStuckOrders",
+    summary="Orders past their status's age limit",
+)
 def stuck_list(request):
     require(request.actor, "view_orders")
     rows = stuck.stuck_orders(shop=request.shop)
@@ -251,11 +362,17 @@ def stuck_list(request):
     }
 
 
-@router.post("/bulk-actions", response=dict, summary="One action on many orders, each on its own")
+@router.post(
+    "/bulk-actions",
+    response={200: BulkOut, **error_responses(403, 413)},
+    exclude_unset=True,
+    operation_id="bulkOrderAction",
+    summary="One action on many orders, each on its own",
+)
 def bulk_actions(request, payload: BulkIn):
     # Refused as a whole, not once per order: the action is unknown or the role may not do it.
     _known_action(payload.action)
-    require(request.actor, actions.CAPABILITY.get(payload.action, "manage_orders"))
+    require(request.actor, actions.capability_for(payload.action))
     data = payload.data.model_dump(exclude_none=True)
     results = services.bulk_transition(
         shop=request.shop,
@@ -271,23 +388,37 @@ def bulk_actions(request, payload: BulkIn):
     }
 
 
-@router.get("/{int:order_id}", response=dict)
+@router.get(
+    "/{int:order_id}",
+    response={200: OrderOut, **error_responses(403, 404)},
+    by_alias=True,
+    operation_id="getOrder",
+    summary="One order with its lines, shipments and history",
+)
 def get_order(request, order_id: int):
     require(request.actor, "view_orders")
     return order_out(selectors.order_detail(shop=request.shop, order_id=order_id))
 
 
 @router.put(
-    "/{int:order_id}/lines", response=dict, summary="Replace the lines of a pending / to_pack order"
+    "/{int:order_id}/lines",
+    response={200: OrderOut, **error_responses(403, 404, 409, 413)},
+    by_alias=True,
+    operation_id="replaceOrderLines",
+    summary="Replace the lines of a pending / to_pack order",
 )
 def edit_lines(request, order_id: int, payload: LinesIn):
     order = selectors.order_detail(shop=request.shop, order_id=order_id)
-    services.edit_order_lines(order=order, lines=payload.model_dump()["lines"], by=request.actor)
+    services.edit_order_lines(order=order, lines=payload.lines, by=request.actor)
     return order_out(selectors.order_detail(shop=request.shop, order_id=order_id))
 
 
 @router.post(
-    "/{int:order_id}/actions/{action}", response=dict, summary="Move the order on (DESIGN.md §4)"
+    "/{int:order_id}/actions/{action}",
+    response={200: OrderOut, **error_responses(403, 404, 409, 413)},
+    by_alias=True,
+    operation_id="applyOrderAction",
+    summary="Move the order on (docs/design/orders.md)",
 )
 def apply_action(request, order_id: int, action: str, payload: ActionIn | None = None):
     _known_action(action)

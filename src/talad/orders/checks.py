@@ -1,4 +1,4 @@
-"""Invariants of orders that `talad doctor` proves (DESIGN.md §4, §8)."""
+"""Invariants of orders that `talad doctor` proves (docs/design/orders.md, docs/design/cli.md)."""
 
 from collections import Counter
 

@@ -1,4 +1,4 @@
-"""Normalising what customers type: Thai phone numbers and postcodes (REFERENCE.md §7)."""
+"""Normalising what customers type: Thai phone numbers and postcodes (docs/design/shipping.md)."""
 
 import re
 

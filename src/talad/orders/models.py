@@ -1,4 +1,4 @@
-"""Customers, orders, their lines and their status history (DESIGN.md §4)."""
+"""Customers, orders, their lines and their status history (docs/design/orders.md)."""
 
 from decimal import Decimal
 
@@ -58,7 +58,8 @@ class PaymentMethod(models.TextChoices):
 
 
 class Address(models.Model):
-    """A structured Thai address (REFERENCE.md §7); the parts are kept apart for labels and PEAK."""
+    """A structured Thai address (docs/design/shipping.md#addresses); the parts are kept apart
+    for labels and PEAK."""
 
     address_line = models.CharField(_("ที่อยู่"), max_length=255, blank=True)
     subdistrict = models.CharField(_("แขวง / ตำบล"), max_length=100, blank=True)

@@ -1,4 +1,4 @@
-"""Order totals with VAT, in Decimal (DESIGN.md §6, REFERENCE.md §3).
+"""Order totals with VAT, in Decimal (docs/design/money.md#vat).
 
 VAT is computed once on the order total, rounded half up to the satang:
 inclusive prices: vat = total × r / (100 + r); exclusive: vat = net × r / 100.

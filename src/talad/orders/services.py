@@ -6,7 +6,7 @@ or not at all.
 """
 
 from collections import Counter
-from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -15,17 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talad.catalog.models import Variant
-from talad.dates import checked_moment
 from talad.errors import NotFound, TaladError
 from talad.inventory.services import default_warehouse, release_reservation, reserve_stock
 from talad.money import parse_amount
 from talad.orders import actions
 from talad.orders.contacts import check_postcode, normalise_phone
 from talad.orders.customers import find_or_create_customer, require_name
+from talad.orders.effects import Created
 from talad.orders.errors import CodNotCollected, InvalidTransition
+from talad.orders.inputs import ACTION_INPUTS, NewLines, NewOrder, NewOrderLine, Recipient, read
 from talad.orders.models import (
     MARKETPLACES,
-    Channel,
     Order,
     OrderLine,
     PaymentMethod,
@@ -35,7 +35,7 @@ from talad.orders.models import (
     StuckLimits,
 )
 from talad.orders.numbering import next_order_number
-from talad.orders.pricing import line_total, order_totals
+from talad.orders.pricing import Totals, line_total, order_totals
 from talad.orders.signals import order_action_applied
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.shops.actors import Actor
@@ -43,92 +43,34 @@ from talad.shops.models import Shop
 from talad.shops.permissions import require
 from talad.shops.services import record_audit
 
-MAX_LINES = 200
-
-
 # --- Intake ------------------------------------------------------------------------------
 
 
-def create_order(
-    *,
-    shop: Shop,
-    by: Actor,
-    channel: str,
-    customer: dict,
-    lines: list[dict],
-    payment_method: str,
-    shipping_fee=0,
-    discount=0,
-    note: str = "",
-    tags: list[str] | None = None,
-    external_id: str = "",
-    ship_by: datetime | None = None,
-) -> tuple[Order, bool]:
+def create_order(*, shop: Shop, by: Actor, order: NewOrder) -> tuple[Order, bool]:
     """Open an order and reserve its stock. Returns (order, created).
 
     A repeated (channel, external_id) returns the order that already has it, unchanged.
     A marketplace order arrives paid by the platform: it goes straight on to `to_pack`."""
     require(by, "manage_orders")
-    external_id = (external_id or "").strip()
-    if external_id and (existing := _by_external_id(shop, channel, external_id)):
+    new = order
+    external_id = new.external_id.strip()
+    if external_id and (existing := _by_external_id(shop, new.channel, external_id)):
         return existing, False
     try:
         with transaction.atomic():
-            order = _open_order(
-                shop=shop,
-                by=by,
-                channel=channel,
-                customer=customer,
-                lines=lines,
-                payment_method=payment_method,
-                shipping_fee=shipping_fee,
-                discount=discount,
-                note=note,
-                tags=tags or [],
-                external_id=external_id,
-                ship_by=ship_by,
-            )
+            opened = _open_order(shop=shop, by=by, new=new, external_id=external_id)
     except IntegrityError:
         # Lost a race for the same external id: the winner's order is the answer.
-        if external_id and (existing := _by_external_id(shop, channel, external_id)):
+        if external_id and (existing := _by_external_id(shop, new.channel, external_id)):
             return existing, False
         raise
-    return order, True
+    return opened, True
 
 
-def _open_order(
-    *,
-    shop,
-    by,
-    channel,
-    customer,
-    lines,
-    payment_method,
-    shipping_fee,
-    discount,
-    note,
-    tags,
-    external_id,
-    ship_by,
-) -> Order:
-    if channel not in Channel.values:
-        raise TaladError(
-            _("ไม่รู้จักช่องทางการขาย '%(c)s'") % {"c": channel}, fields={"channel": "invalid"}
-        )
-    if payment_method not in PaymentMethod.values:
-        raise TaladError(_("ไม่รู้จักวิธีชำระเงิน"), fields={"payment_method": "invalid"})
-    ship_by = checked_moment(ship_by, "ship_by") if ship_by else None
-    contact = _contact(customer, cod=payment_method == PaymentMethod.COD)
-    priced = _priced_lines(shop, lines)
-    shipping_fee = parse_amount(shipping_fee or 0, "shipping_fee")
-    discount = parse_amount(discount or 0, "discount")
-    totals = order_totals(
-        line_totals=[p["line_total"] for p in priced],
-        shipping_fee=shipping_fee,
-        discount=discount,
-        vat_registered=shop.vat_registered,
-        vat_rate=shop.vat_rate,
-        prices_include_vat=shop.prices_include_vat,
+def _open_order(*, shop: Shop, by: Actor, new: NewOrder, external_id: str) -> Order:
+    contact = _contact(new.customer, cod=new.payment_method == PaymentMethod.COD)
+    priced, totals = quote_order(
+        shop=shop, lines=new.lines, shipping_fee=new.shipping_fee, discount=new.discount
     )
     buyer = find_or_create_customer(
         shop=shop, name=contact["name"], phone=contact["phone"], profile=contact
@@ -140,31 +82,31 @@ def _open_order(
     order = Order.objects.create(
         shop=shop,
         number=next_order_number(shop),
-        channel=channel,
+        channel=new.channel,
         external_id=external_id,
         customer=buyer,
         customer_name=contact["name"],
         customer_phone=contact["phone"],
-        customer_tax_id=contact.get("tax_id", ""),
-        customer_branch_code=contact.get("branch_code", ""),
+        customer_tax_id=contact["tax_id"],
+        customer_branch_code=contact["branch_code"],
         **{
-            k: contact.get(k, "")
+            k: contact[k]
             for k in ("address_line", "subdistrict", "district", "province", "postcode")
         },
         status=Status.PENDING,
         status_changed_at=now,
-        payment_method=payment_method,
+        payment_method=new.payment_method,
         subtotal=totals.subtotal,
-        shipping_fee=shipping_fee,
-        discount=discount,
+        shipping_fee=new.shipping_fee,
+        discount=new.discount,
         net_total=totals.net,
         vat_total=totals.vat,
         total=totals.total,
         vat_rate=shop.vat_rate if shop.vat_registered else 0,
         prices_include_vat=shop.prices_include_vat,
-        note=(note or "")[:5000],
-        tags=_tags(tags),
-        ship_by=ship_by,
+        note=new.note,
+        tags=sorted({t.strip() for t in new.tags if t.strip()}),
+        ship_by=new.ship_by,
     )
     OrderLine.objects.bulk_create([OrderLine(shop=shop, order=order, **p) for p in priced])
     reserve_stock(
@@ -176,9 +118,9 @@ def _open_order(
     )
     change = _record_change(order, from_status="", action="create", by=by, at=now)
     order_action_applied.send(
-        sender=Order, order=order, action="create", data={}, by=by, change=change
+        sender=Order, order=order, action="create", effects=Created(), by=by, change=change
     )
-    if channel in MARKETPLACES or payment_method == PaymentMethod.MARKETPLACE:
+    if new.channel in MARKETPLACES or new.payment_method == PaymentMethod.MARKETPLACE:
         order = transition(
             order=order,
             action="pay",
@@ -191,23 +133,22 @@ def _open_order(
     return order
 
 
-def _contact(customer: dict, *, cod: bool) -> dict:
-    if not isinstance(customer, dict):
-        raise TaladError(_("ต้องระบุข้อมูลลูกค้า"), fields={"customer": "required"})
-    address = customer.get("address") or {}
+def _contact(customer: Recipient, *, cod: bool) -> dict:
+    """The recipient as the order stores it: trimmed, phone normalised, postcode checked."""
+    address = customer.address
     contact = {
-        "name": require_name(customer.get("name")),
-        "phone": normalise_phone(customer.get("phone"), field="customer.phone"),
-        "email": _email(customer.get("email")),
-        "line_id": (customer.get("line_id") or "").strip(),
-        "social_name": (customer.get("social_name") or "").strip(),
-        "tax_id": (customer.get("tax_id") or "").strip(),
-        "branch_code": (customer.get("branch_code") or "").strip(),
-        "address_line": (address.get("line") or "").strip()[:255],
-        "subdistrict": (address.get("subdistrict") or "").strip()[:100],
-        "district": (address.get("district") or "").strip()[:100],
-        "province": (address.get("province") or "").strip()[:100],
-        "postcode": check_postcode(address.get("postcode"), field="customer.address.postcode"),
+        "name": require_name(customer.name),
+        "phone": normalise_phone(customer.phone, field="customer.phone"),
+        "email": _email(customer.email),
+        "line_id": customer.line_id.strip(),
+        "social_name": customer.social_name.strip(),
+        "tax_id": customer.tax_id.strip(),
+        "branch_code": customer.branch_code.strip(),
+        "address_line": address.line.strip(),
+        "subdistrict": address.subdistrict.strip(),
+        "district": address.district.strip(),
+        "province": address.province.strip(),
+        "postcode": check_postcode(address.postcode, field="customer.address.postcode"),
     }
     if cod and not contact["phone"]:
         raise TaladError(
@@ -216,8 +157,8 @@ def _contact(customer: dict, *, cod: bool) -> dict:
     return contact
 
 
-def _email(value) -> str:
-    email = (value or "").strip()
+def _email(value: str) -> str:
+    email = value.strip()
     if email:
         try:
             validate_email(email)
@@ -226,59 +167,61 @@ def _email(value) -> str:
     return email
 
 
-def _priced_lines(shop: Shop, lines: list[dict]) -> list[dict]:
+def quote_order(
+    *, shop: Shop, lines: list[NewOrderLine], shipping_fee: Decimal, discount: Decimal
+) -> tuple[list[dict], Totals]:
+    """The priced lines and the totals an order of these lines would have, VAT included.
+
+    Saving an order and the new-order page's preview both use this, so the preview never
+    shows a total that saving would compute differently."""
+    priced = _priced_lines(shop, lines)
+    totals = order_totals(
+        line_totals=[p["line_total"] for p in priced],
+        shipping_fee=shipping_fee,
+        discount=discount,
+        vat_registered=shop.vat_registered,
+        vat_rate=shop.vat_rate,
+        prices_include_vat=shop.prices_include_vat,
+    )
+    return priced, totals
+
+
+def _priced_lines(shop: Shop, lines: list[NewOrderLine]) -> list[dict]:
     """Each line with its variant, a snapshot of SKU and name, and its total; errors name the line."""
-    if not lines:
-        raise TaladError(_("ออเดอร์ต้องมีสินค้าอย่างน้อยหนึ่งรายการ"), fields={"lines": "required"})
-    if len(lines) > MAX_LINES:
-        raise TaladError(_("สินค้าในออเดอร์มากเกินไป"), fields={"lines": "too_many"})
-    skus = {line.get("sku") for line in lines if isinstance(line, dict)}
     variants = {
         v.sku: v
-        for v in Variant.objects.for_shop(shop).select_related("product").filter(sku__in=skus)
+        for v in Variant.objects.for_shop(shop)
+        .select_related("product")
+        .filter(sku__in={line.sku for line in lines})
     }
     priced = []
     for index, line in enumerate(lines):
         path = f"lines[{index}]"
-        variant = variants.get(line.get("sku"))
+        variant = variants.get(line.sku)
         if variant is None or not variant.active:
             raise TaladError(
-                _("ไม่พบสินค้า SKU '%(sku)s'") % {"sku": line.get("sku")},
+                _("ไม่พบสินค้า SKU '%(sku)s'") % {"sku": line.sku},
                 fields={f"{path}.sku": "unknown_sku"},
             )
-        quantity = line.get("quantity")
-        if (
-            not isinstance(quantity, int)
-            or isinstance(quantity, bool)
-            or not 1 <= quantity <= 100_000
-        ):
-            raise TaladError(_("จำนวนต้องเป็นจำนวนเต็มตั้งแต่ 1"), fields={f"{path}.quantity": "invalid"})
-        price = line.get("unit_price")
-        unit_price = variant.price if price is None else parse_amount(price, f"{path}.unit_price")
-        line_discount = parse_amount(line.get("line_discount") or 0, f"{path}.line_discount")
+        unit_price = variant.price if line.unit_price is None else line.unit_price
+        line_discount = line.line_discount or Decimal(0)
         priced.append(
             {
                 "variant": variant,
                 "sku": variant.sku,
                 "name": variant.display_name[:255],
-                "quantity": quantity,
+                "quantity": line.quantity,
                 "unit_price": unit_price,
                 "line_discount": line_discount,
                 "line_total": line_total(
                     unit_price=unit_price,
-                    quantity=quantity,
+                    quantity=line.quantity,
                     line_discount=line_discount,
                     field=f"{path}.line_discount",
                 ),
             }
         )
     return priced
-
-
-def _tags(tags) -> list[str]:
-    if not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
-        raise TaladError(_("แท็กต้องเป็นรายการข้อความ"), fields={"tags": "invalid"})
-    return sorted({t.strip()[:40] for t in tags if t.strip()})[:20]
 
 
 def _by_external_id(shop: Shop, channel: str, external_id: str) -> Order | None:
@@ -290,24 +233,22 @@ def _by_external_id(shop: Shop, channel: str, external_id: str) -> Order | None:
 
 @transaction.atomic
 def transition(*, order: Order, action: str, by: Actor, **data) -> Order:
-    """Move `order` on by `action` (DESIGN.md §4), with every side effect, or refuse and change nothing.
+    """Move `order` on by `action` (docs/design/orders.md), with every side effect, or refuse and
+    change nothing.
 
-    The order row is locked and re-read first, so two people (or a person and a courier
-    webhook) acting on one order at once cannot both succeed from the same status."""
-    require(by, actions.CAPABILITY.get(action, "manage_orders"))
+    `data` is the action's input (orders.inputs, e.g. ShipInput: carrier, tracking_number):
+    a field the action does not take is refused, not ignored. The order row is locked and
+    re-read first, so two people (or a person and a courier webhook) acting on one order at
+    once cannot both succeed from the same status."""
+    require(by, actions.capability_for(action))
     spec = ACTIONS.get(action)
     if spec is None:
         raise TaladError(_("ไม่รู้จักคำสั่ง '%(a)s'") % {"a": action}, fields={"action": "unknown"})
-    order = _locked(order.shop, order.pk)
+    order = lock_order(order.shop, order.pk)
     if order.status not in spec.sources:
         raise InvalidTransition(order=order, action=action, allowed=allowed_actions(order.status))
-    missing = [name for name in spec.required if data.get(name) in (None, "")]
-    if missing:
-        raise TaladError(
-            _("ข้อมูลไม่ครบ: %(f)s") % {"f": ", ".join(missing)},
-            fields={m: "required" for m in missing},
-        )
-    effects = actions.HANDLERS[action](order, data, by)
+    given = read(ACTION_INPUTS[action], data)
+    effects = actions.HANDLERS[action](order, given, by)
     from_status = order.status
     order.status = spec.target
     order.status_changed_at = timezone.now()
@@ -318,18 +259,24 @@ def transition(*, order: Order, action: str, by: Actor, **data) -> Order:
         action=action,
         by=by,
         at=order.status_changed_at,
-        note=effects.get("note", ""),
+        note=effects.note,
     )
     order_action_applied.send(
-        sender=Order, order=order, action=action, data=effects, by=by, change=change
+        sender=Order, order=order, action=action, effects=effects, by=by, change=change
     )
     return order
 
 
-def _locked(shop: Shop, order_id: int) -> Order:
+def lock_order(shop: Shop, order_id: int) -> Order:
+    """The order row, locked for the rest of the transaction, re-read from the database.
+
+    Every write that depends on an order's state takes this first (actions, line edits, COD
+    remittance, packing, issuing documents), so they queue on one row instead of racing.
+    Another shop's order is NotFound."""
     order = Order.objects.for_shop(shop).select_for_update(no_key=True).filter(pk=order_id).first()
     if order is None:
         raise NotFound(_("ไม่พบออเดอร์"))
+    order.shop = shop  # the caller's shop, not a second read of it
     return order
 
 
@@ -358,13 +305,13 @@ def record_cod_remittance(
 ) -> Order:
     """The carrier paid the seller an order's COD: payment_status `cod_collected` → `cod_remitted`.
 
-    Payment status only (DESIGN.md §4): the order's status does not move, so this is not a
-    state-machine action; the order is locked and checked the same way, and audited."""
+    Payment status only (docs/design/orders.md): the order's status does not move, so this is
+    not a state-machine action; the order is locked and checked the same way, and audited."""
     require(by, "reconcile_cod")
     amount = parse_amount(amount, "amount")
     fee = parse_amount(fee, "fee")
     vat_on_fee = parse_amount(vat_on_fee, "vat_on_fee")
-    order = _locked(order.shop, order.pk)
+    order = lock_order(order.shop, order.pk)
     if order.payment_status != PaymentStatus.COD_COLLECTED:
         raise CodNotCollected(order=order)
     order.payment_status = PaymentStatus.COD_REMITTED
@@ -391,24 +338,21 @@ def record_cod_remittance(
 
 
 @transaction.atomic
-def edit_order_lines(*, order: Order, lines: list[dict], by: Actor) -> Order:
+def edit_order_lines(*, order: Order, lines: list[NewOrderLine], by: Actor) -> Order:
     """Replace the lines of a `pending` or `to_pack` order; reservations follow, all or nothing."""
     require(by, "manage_orders")
-    order = _locked(order.shop, order.pk)
+    order = lock_order(order.shop, order.pk)
     if order.status not in (Status.PENDING, Status.TO_PACK):
         raise InvalidTransition(
             order=order, action="edit_lines", allowed=allowed_actions(order.status)
         )
     shop = order.shop
     old = list(order.lines.select_related("variant"))
-    priced = _priced_lines(shop, lines)
-    totals = order_totals(
-        line_totals=[p["line_total"] for p in priced],
+    priced, totals = quote_order(
+        shop=shop,
+        lines=read(NewLines, {"lines": lines}).lines,
         shipping_fee=order.shipping_fee,
         discount=order.discount,
-        vat_registered=shop.vat_registered,
-        vat_rate=shop.vat_rate,
-        prices_include_vat=shop.prices_include_vat,
     )
     if order.payment_status == PaymentStatus.PAID and totals.total != order.total:
         raise TaladError(

@@ -1,13 +1,14 @@
 """Order events for the apps above orders (shipping, payments, accounting).
 
 `order_action_applied` is sent inside the transaction of the action, after the status has
-changed (for `create`: after the order, its lines and reservations are written, with empty
-`data`): a receiver that raises rolls the whole action back. Receivers must be quick and
-must not call transition() again.
+changed (for `create`: after the order, its lines and reservations are written): a receiver
+that raises rolls the whole action back. Receivers must be quick and must not call
+transition() again.
+
+kwargs: order, action, effects (the action's orders.effects type: Shipped for `ship`,
+Created for `create`, …), by (Actor), change (StatusChange).
 """
 
 from django.dispatch import Signal
 
-order_action_applied = (
-    Signal()
-)  # kwargs: order, action, data (dict), by (Actor), change (StatusChange)
+order_action_applied = Signal()

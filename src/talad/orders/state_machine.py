@@ -1,4 +1,7 @@
-"""The order state machine of DESIGN.md §4, as data. orders.services.transition applies it."""
+"""The order state machine of docs/design/orders.md, as data.
+
+orders.services.transition applies it.
+"""
 
 from dataclasses import dataclass
 

@@ -1,7 +1,8 @@
 """Stuck orders: every order that has stayed in a status longer than the shop allows.
 
-Limits per status come from the shop's StuckLimits (defaults in DESIGN.md §4). A
-marketplace ship-by deadline, when known, replaces the age limit for orders not yet shipped.
+Limits per status come from the shop's StuckLimits (defaults in
+docs/design/orders.md#stuck-orders). A marketplace ship-by deadline, when known, replaces the
+age limit for orders not yet shipped.
 """
 
 from dataclasses import dataclass

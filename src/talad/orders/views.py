@@ -12,6 +12,7 @@ from talad.dates import local_day_start
 from talad.errors import NotFound, TaladError
 from talad.forms import act_once, add_domain_error
 from talad.orders import forms, selectors, services, stuck
+from talad.orders.actions import capability_for
 from talad.orders.carriers import carrier_choices
 from talad.orders.models import Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
@@ -118,7 +119,7 @@ def _detail_context(request, order, bound: dict | None = None) -> dict:
     actions = [
         {"name": a, "label": ACTION_LABELS[a], "form": f}
         for a, f in forms_by_action.items()
-        if can(request.actor.role, "pack_orders" if a in ("pack", "ship") else "manage_orders")
+        if can(request.actor.role, capability_for(a))
     ]
     return {"order": order, "actions": actions, "timeline": timeline(order)}
 

@@ -2,7 +2,7 @@
 
 Sarabun (OFL, the Thai government's document font) comes from the `fontpkg-sarabun` wheel,
 so no system fonts are needed. Without text shaping fpdf2 drops or stacks Thai marks
-(ที่ → ที), so shaping is always on (REFERENCE §10).
+(ที่ → ที), so shaping is always on (docs/design/layout.md#shared-modules).
 
 One fix on top of fpdf2 2.8.9: when HarfBuzz turns one character into several glyphs
 (ำ becomes ํ + า) or moves a mark sideways (the ้ of ปั้น), fpdf2 gives the character to the

@@ -1,10 +1,13 @@
 """/api/v1/cod — carriers' COD statements (upload, summary, rows) and the outstanding-COD report."""
 
-from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Status, UploadedFile
-from ninja.decorators import decorate_view
+from datetime import date, datetime
 
-from talad.api_types import Limit
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
+from pydantic import Field
+
+from talad.api_types import Limit, MoneyText, Page, error_responses
 from talad.errors import NotFound
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
 from talad.payments import selectors, services
@@ -13,6 +16,113 @@ from talad.shops.permissions import require
 from talad.tabular import read_upload, upload_endpoint
 
 router = Router(tags=["cod"])
+
+
+class StatementRowOut(Schema):
+    row: int
+    tracking_number: str
+    order_id: int | None
+    order_number: str | None
+    cod_amount: MoneyText
+    fee: MoneyText
+    vat_on_fee: MoneyText
+    net_amount: MoneyText
+    expected_amount: MoneyText | None
+    transfer_date: date | None
+    reference: str
+    result: str = Field(
+        description="matched, amount_mismatch, unknown_tracking, … (RemittanceResult)"
+    )
+    message: str
+
+
+class MoneyTotalsOut(Schema):
+    cod_amount: MoneyText
+    fee: MoneyText
+    vat_on_fee: MoneyText
+    net_amount: MoneyText
+
+
+class StatementSummaryOut(Schema):
+    rows: int
+    counts: dict[str, int] = Field(description="rows per result")
+    totals: MoneyTotalsOut
+    matched_totals: MoneyTotalsOut
+
+
+class StatementOut(Schema):
+    id: int
+    carrier: str
+    reference: str
+    file_name: str
+    created_at: datetime
+    by: str
+    summary: StatementSummaryOut
+    rows: list[StatementRowOut]
+
+
+class StatementUploadOut(Schema):
+    """The statement as recorded; a dry run records nothing: `id` is null and the statement's
+    own fields (carrier … by) are absent."""
+
+    id: int | None
+    carrier: str = None
+    reference: str = None
+    file_name: str = None
+    created_at: datetime = None
+    by: str = None
+    summary: StatementSummaryOut
+    rows: list[StatementRowOut]
+    dry_run: bool
+    created: bool
+    mapping: dict[str, str] = Field(
+        description="the columns used: Talad's field → the file's header"
+    )
+
+
+class StatementItemOut(Schema):
+    id: int
+    carrier: str
+    reference: str
+    file_name: str
+    created_at: datetime
+
+
+class StatementPage(Page):
+    items: list[StatementItemOut]
+
+
+class CarrierOutstandingOut(Schema):
+    carrier: str
+    parcels: int
+    amount: MoneyText
+    oldest_days: int
+
+
+class OutstandingParcelOut(Schema):
+    order_id: int
+    order_number: str
+    carrier: str
+    tracking_number: str
+    cod_amount: MoneyText
+    delivered_at: datetime
+    age_days: int
+
+
+class OutstandingOut(Schema):
+    carriers: list[CarrierOutstandingOut]
+    total: MoneyText
+    parcels: int
+    items: list[OutstandingParcelOut] = Field(description="oldest first")
+
+
+class MappingOut(Schema):
+    carrier: str
+    columns: dict[str, str]
+
+
+class MappingList(Schema):
+    items: list[MappingOut]
 
 
 def row_out(row: CodStatementRow) -> dict:
@@ -51,7 +161,13 @@ def statement_out(statement: CodStatement | None, rows: list[CodStatementRow]) -
 
 @router.post(
     "/statements",
-    response={200: dict, 201: dict},
+    response={
+        200: StatementUploadOut,
+        201: StatementUploadOut,
+        **error_responses(403, 413),
+    },
+    exclude_unset=True,
+    operation_id="uploadCodStatement",
     summary="Upload a carrier's COD statement (CSV/xlsx); `?dry_run=true` only shows the matching",
 )
 @decorate_view(upload_endpoint)
@@ -79,7 +195,12 @@ def upload_statement(
     return Status(201 if result.created else 200, body)
 
 
-@router.get("/statements", response=dict, summary="COD statements, newest first")
+@router.get(
+    "/statements",
+    response={200: StatementPage, **error_responses(403)},
+    operation_id="listCodStatements",
+    summary="COD statements, newest first",
+)
 def list_statements(request, cursor: str | None = None, limit: Limit = DEFAULT_LIMIT):
     require(request.actor, "reconcile_cod")
     rows = selectors.statements_page(
@@ -101,7 +222,10 @@ def list_statements(request, cursor: str | None = None, limit: Limit = DEFAULT_L
 
 
 @router.get(
-    "/statements/{int:statement_id}", response=dict, summary="A statement: summary and rows"
+    "/statements/{int:statement_id}",
+    response={200: StatementOut, **error_responses(403, 404)},
+    operation_id="getCodStatement",
+    summary="A statement: summary and rows",
 )
 def get_statement(request, statement_id: int):
     require(request.actor, "reconcile_cod")
@@ -113,14 +237,22 @@ def get_statement(request, statement_id: int):
 
 
 @router.get(
-    "/outstanding", response=dict, summary="COD collected and not yet paid out, per carrier"
+    "/outstanding",
+    response={200: OutstandingOut, **error_responses(403)},
+    operation_id="outstandingCod",
+    summary="COD collected and not yet paid out, per carrier",
 )
 def outstanding(request, carrier: str | None = None):
     require(request.actor, "reconcile_cod")
     return selectors.outstanding_cod(shop=request.shop, carrier=(carrier or "")[:30] or None)
 
 
-@router.get("/mappings", response=dict, summary="The column mapping saved for each carrier")
+@router.get(
+    "/mappings",
+    response={200: MappingList, **error_responses(403)},
+    operation_id="listCodMappings",
+    summary="The column mapping saved for each carrier",
+)
 def mappings(request):
     require(request.actor, "reconcile_cod")
     saved = CodColumnMapping.objects.for_shop(request.shop).order_by("carrier")

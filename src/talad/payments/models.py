@@ -29,7 +29,7 @@ class Payment(ShopOwned):
 
 class CodColumnMapping(ShopOwned):
     """Which column of a carrier's statement holds which field; saved per carrier because
-    no carrier publishes its layout (REFERENCE.md §6)."""
+    no carrier publishes its layout (docs/design/shipping.md#statements-remittance)."""
 
     carrier = models.CharField(max_length=30)
     columns = models.JSONField(default=dict)  # {"tracking": "Tracking No.", "fee": "ค่าธรรมเนียม", …}

@@ -1,4 +1,4 @@
-"""COD remittance: a carrier's statement matched parcel by parcel (REFERENCE.md §6).
+"""COD remittance: a carrier's statement matched parcel by parcel (docs/design/shipping.md#statements-remittance).
 
 Each row is matched on the carrier and tracking number and gets one result:
 `matched` (the order's payment status becomes `cod_remitted` through

@@ -1,5 +1,6 @@
 """/api/v1/shipments (tracking lookup, parcel timeline, both imports) and /api/v1/carriers."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from ninja import File, Router, Schema, UploadedFile
 from ninja.decorators import decorate_view
 from pydantic import Field, StrictBool
 
-from talad.api_types import Limit
+from talad.api_types import Limit, MoneyText, ObjectIn, Page, error_responses
 from talad.errors import NotFound
 from talad.orders.actions import CAPABILITY
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
@@ -22,6 +23,75 @@ from talad.tabular import read_upload, upload_endpoint
 
 router = Router(tags=["shipments"])
 carriers_router = Router(tags=["carriers"])
+
+
+class ShipmentOut(Schema):
+    id: int
+    order_id: int
+    order_number: str
+    order_status: str
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    status: ShipmentStatus
+    active: bool
+    cod_amount: MoneyText
+    weight_grams: int
+    shipping_cost: MoneyText
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class ShipmentEventOut(Schema):
+    at: datetime
+    status: str
+    note: str
+    source: str
+
+
+class ShipmentDetailOut(ShipmentOut):
+    events: list[ShipmentEventOut] = Field(description="the parcel's timeline, oldest first")
+
+
+class ShipmentPage(Page):
+    items: list[ShipmentOut]
+
+
+class TrackingRowOut(Schema):
+    row: int
+    result: str = Field(description="ready (a dry run), shipped, skipped or error")
+    order_number: str
+    carrier: str
+    tracking_number: str
+    code: str
+    message: str
+    order_id: int | None
+
+
+class TrackingImportOut(Schema):
+    dry_run: bool
+    rows: list[TrackingRowOut]
+    counts: dict[str, int] = Field(description="rows per result")
+
+
+class StatusRowOut(Schema):
+    row: int
+    result: str = Field(description="ready (a dry run), recorded, skipped or error")
+    tracking_number: str
+    status: str
+    at: datetime | None
+    note: str
+    order_number: str
+    order_action: str = Field(description='deliver, fail_delivery or "" (the timeline only)')
+    code: str
+    message: str
+    shipment_id: int | None
+
+
+class StatusImportOut(Schema):
+    dry_run: bool
+    rows: list[StatusRowOut]
+    counts: dict[str, int] = Field(description="rows per result")
 
 
 def shipment_out(shipment: Shipment, *, events: bool = False) -> dict:
@@ -49,7 +119,12 @@ def shipment_out(shipment: Shipment, *, events: bool = False) -> dict:
     return out
 
 
-@router.get("", response=dict, summary="Tracking lookup and the parcel list (keyset pagination)")
+@router.get(
+    "",
+    response={200: ShipmentPage, **error_responses(403)},
+    operation_id="listShipments",
+    summary="Tracking lookup and the parcel list (keyset pagination)",
+)
 def list_shipments(
     request,
     tracking: str | None = None,
@@ -70,7 +145,12 @@ def list_shipments(
     return {"items": [shipment_out(s) for s in rows], "next_cursor": next_cursor(rows, limit)}
 
 
-@router.get("/{int:shipment_id}", response=dict, summary="One parcel with its timeline")
+@router.get(
+    "/{int:shipment_id}",
+    response={200: ShipmentDetailOut, **error_responses(403, 404)},
+    operation_id="getShipment",
+    summary="One parcel with its timeline",
+)
 def get_shipment(request, shipment_id: int):
     require(request.actor, "view_orders")
     if shipment_id > 2**63 - 1:  # SQLite cannot even compare it (OverflowError)
@@ -81,7 +161,8 @@ def get_shipment(request, shipment_id: int):
 
 @router.post(
     "/tracking-import",
-    response=dict,
+    response={200: TrackingImportOut, **error_responses(403, 413)},
+    operation_id="importTracking",
     summary="Tracking numbers from CSV/xlsx: order number or external id, carrier, tracking",
 )
 @decorate_view(upload_endpoint)
@@ -98,7 +179,8 @@ def tracking_import(request, file: UploadedFile = File(...), dry_run: bool = Fal
 
 @router.post(
     "/status-import",
-    response=dict,
+    response={200: StatusImportOut, **error_responses(403, 413)},
+    operation_id="importShipmentStatuses",
     summary="Carrier statuses from CSV/xlsx: tracking, status, time",
 )
 @decorate_view(upload_endpoint)
@@ -116,6 +198,23 @@ def status_import(request, file: UploadedFile = File(...), dry_run: bool = False
 # --- Carriers --------------------------------------------------------------------------
 
 
+class CarrierOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+    tracking_url: str
+    cod_fee_percent: MoneyText
+    pattern: str
+    active: bool
+
+
+class CarrierList(Schema):
+    items: list[CarrierOut]
+    suggested: list[str] = Field(
+        None, description="with `?tracking=`: the codes whose pattern fits it; absent without"
+    )
+
+
 def carrier_out(carrier: Carrier) -> dict:
     return {
         "code": carrier.code,
@@ -128,7 +227,7 @@ def carrier_out(carrier: Carrier) -> dict:
     }
 
 
-class CarrierIn(Schema):
+class CarrierIn(ObjectIn):
     name_th: str | None = Field(None, max_length=100)
     name_en: str | None = Field(None, max_length=100)
     tracking_url: str | None = Field(None, max_length=300)
@@ -137,7 +236,13 @@ class CarrierIn(Schema):
     active: StrictBool | None = None
 
 
-@carriers_router.get("", response=dict, summary="The shop's carriers (`?tracking=` suggests)")
+@carriers_router.get(
+    "",
+    response={200: CarrierList, **error_responses(403)},
+    exclude_unset=True,
+    operation_id="listCarriers",
+    summary="The shop's carriers (`?tracking=` suggests)",
+)
 def list_carriers(request, tracking: str | None = None):
     require(request.actor, "view_orders")
     registry = carriers_for(request.shop)
@@ -147,7 +252,12 @@ def list_carriers(request, tracking: str | None = None):
     return out
 
 
-@carriers_router.put("/{code}", response=dict, summary="Change a carrier for this shop, or add one")
+@carriers_router.put(
+    "/{code}",
+    response={200: CarrierOut, **error_responses(403, 413)},
+    operation_id="saveCarrier",
+    summary="Change a carrier for this shop, or add one",
+)
 def save_carrier(request, code: str, payload: CarrierIn):
     row = services.save_carrier(
         shop=request.shop, code=code, by=request.actor, **payload.model_dump(exclude_none=True)

@@ -1,4 +1,5 @@
-"""The carriers Thai sellers use (REFERENCE.md §6): the seed of every shop's carrier registry.
+"""The carriers Thai sellers use (docs/design/shipping.md#carriers-per-shop): the seed of every
+shop's carrier registry.
 
 A shop's own rows (CarrierSetting, see registry.py) override these per code, so a URL that
 changed (Kerry became KEX) or a contract's COD fee is a setting, not a code change.

@@ -105,7 +105,9 @@ def parse_order_ids(raw: str | Sequence) -> list[int]:
         )
     ids: dict[int, None] = {}
     for token in tokens:
-        if not token.isascii() or not token.isdigit() or not 0 < int(token) < 2**63:
+        # Length first: int() of a 20,000-digit token raises ValueError (it was a 500).
+        digits = token.isascii() and token.isdigit() and len(token) <= 19
+        if not digits or not 0 < int(token) < 2**63:
             raise TaladError(_("เลขออเดอร์ไม่ถูกต้อง"), fields={"order_ids": "invalid"})
         ids[int(token)] = None
     return list(ids)

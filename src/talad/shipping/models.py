@@ -1,4 +1,5 @@
-"""Carriers per shop, shipments (the parcel of DESIGN.md §4 `ship`) and their tracking timeline."""
+"""Carriers per shop, shipments (the parcel of the `ship` action, docs/design/orders.md#actions)
+and their tracking timeline (docs/design/shipping.md)."""
 
 from decimal import Decimal
 

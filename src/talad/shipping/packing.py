@@ -20,7 +20,7 @@ from talad.errors import NotFound, TaladError
 from talad.inventory.services import stock_needs
 from talad.orders.actions import normalise_tracking
 from talad.orders.models import Order, Status
-from talad.orders.services import transition
+from talad.orders.services import lock_order, transition
 from talad.shipping.registry import active_carriers
 from talad.shops.actors import Actor
 from talad.shops.models import Shop
@@ -215,14 +215,7 @@ def pack_scanned_order(
     """Pack `order` once every item is scanned, and ship it when its tracking number is known
     (given here, or already on the order). The counts are checked again against the order
     as it is now, under its row lock, so lines edited while scanning are not packed unseen."""
-    locked = (
-        Order.objects.for_shop(order.shop)
-        .select_for_update(no_key=True)
-        .filter(pk=order.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFound(_("ไม่พบออเดอร์"))
+    locked = lock_order(order.shop, order.pk)
     if locked.status != Status.TO_PACK:
         raise NotPackable(
             _("ออเดอร์ %(number)s อยู่ในสถานะ “%(status)s” จึงแพ็คไม่ได้")

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
+from talad.api_types import error_responses, file_responses
 from talad.shipping.labels import MAX_PRINT_ORDERS, labels_document, parse_order_ids
 from talad.shipping.picklists import packing_slips_document, pick_list_document
 from talad.shops.permissions import require
@@ -19,14 +20,7 @@ router = Router(tags=["print"])
 
 # Room for MAX_PRINT_ORDERS ids of up to 19 digits and their commas.
 OrderIds = Query(..., max_length=MAX_PRINT_ORDERS * 20, description="comma-separated order ids")
-PDF_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "PDF",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
+PDF_RESPONSE = file_responses("application/pdf")
 CAPABILITY = "pack_orders"  # the warehouse's paper: whoever packs may print it
 
 
@@ -40,6 +34,8 @@ def pdf_response(content: bytes, name: str) -> HttpResponse:
 
 @router.get(
     "/labels",
+    response=error_responses(403, 404),
+    operation_id="printLabels",
     summary="Shipping labels: 100×150 mm, one per page (layout=label) or four per A4 (layout=a4)",
     openapi_extra=PDF_RESPONSE,
 )
@@ -57,6 +53,8 @@ def print_labels(
 
 @router.get(
     "/pick-list",
+    response=error_responses(403, 404),
+    operation_id="printPickList",
     summary="Pick list: SKUs summed over the orders, bundles expanded, sorted by SKU",
     openapi_extra=PDF_RESPONSE,
 )
@@ -68,6 +66,8 @@ def print_pick_list(request, order_ids: str = OrderIds):
 
 @router.get(
     "/packing-slips",
+    response=error_responses(403, 404),
+    operation_id="printPackingSlips",
     summary="Packing slips: one A4 page per order",
     openapi_extra=PDF_RESPONSE,
 )

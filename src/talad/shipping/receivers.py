@@ -9,8 +9,8 @@ from talad.shipping import services
 
 
 @receiver(order_action_applied, sender=Order)
-def record_shipment(sender, *, order, action, data, **kwargs) -> None:
+def record_shipment(sender, *, order, action, effects, **kwargs) -> None:
     if action == "ship":
-        services.record_shipment(order=order, data=data)
+        services.record_shipment(order=order, shipped=effects)
     elif action in services.ORDER_STEPS:
-        services.follow_order(order=order, action=action, data=data)
+        services.follow_order(order=order, action=action, effects=effects)

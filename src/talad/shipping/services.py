@@ -8,7 +8,6 @@ imports move orders only through orders.services.transition().
 
 import re
 from datetime import datetime
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from talad.errors import Conflict, TaladError
 from talad.money import parse_amount
 from talad.orders.actions import normalise_tracking
+from talad.orders.effects import Delivered, Effects, Shipped
 from talad.orders.models import Order
 from talad.shipping.carriers import CARRIERS
 from talad.shipping.models import CarrierSetting, EventSource, Shipment, ShipmentEvent
@@ -100,11 +100,11 @@ def _clean_carrier_field(field: str, value):
 # --- The parcel that `ship` handed over (called by receivers, inside transition()) ----------
 
 
-def record_shipment(*, order: Order, data: dict) -> Shipment:
+def record_shipment(*, order: Order, shipped: Shipped) -> Shipment:
     """The shipment of a `ship`: the carrier must be one the shop uses; the tracking number
     must not be on another active parcel of that carrier (the error names that order)."""
     registry = carriers_for(order.shop_id)
-    code = data["carrier"]
+    code = shipped.carrier
     carrier = registry.get(code)
     if carrier is None or not carrier.active:
         known = sorted(c for c, v in registry.items() if v.active)
@@ -115,7 +115,7 @@ def record_shipment(*, order: Order, data: dict) -> Shipment:
             fields={"carrier": "unknown_carrier" if carrier is None else "inactive_carrier"},
             known=known,
         )
-    tracking = normalise_tracking(data["tracking_number"])
+    tracking = normalise_tracking(shipped.tracking_number)
     if not tracking or len(tracking) > MAX_TRACKING:
         raise TaladError(_("เลขพัสดุไม่ถูกต้อง"), fields={"tracking_number": "invalid"})
     taken = tracking_taken(order.shop_id, code, tracking)
@@ -129,9 +129,9 @@ def record_shipment(*, order: Order, data: dict) -> Shipment:
                 order=order,
                 carrier=code,
                 tracking_number=tracking,
-                cod_amount=data["cod_amount"],
-                weight_grams=data.get("weight_grams") or 0,
-                shipping_cost=data.get("shipping_cost") or Decimal("0"),
+                cod_amount=shipped.cod_amount,
+                weight_grams=shipped.weight_grams,
+                shipping_cost=shipped.shipping_cost,
                 status="picked_up",
             )
     except IntegrityError:  # a concurrent `ship` took the number between our check and insert
@@ -165,14 +165,14 @@ ORDER_STEPS = {"deliver": "delivered", "fail_delivery": "returning", "receive_re
 SETTLED = frozenset({"delivered", "returning", "returned"})
 
 
-def follow_order(*, order: Order, action: str, data: dict) -> None:
+def follow_order(*, order: Order, action: str, effects: Effects) -> None:
     """Record the parcel's side of deliver / fail_delivery / receive_return. An import that
     already recorded this step (with the carrier's own time) is not recorded twice."""
     shipment = Shipment.objects.for_shop(order.shop_id).filter(order=order, active=True).last()
     if shipment is None:
         return
     status = ORDER_STEPS[action]
-    at = data.get("delivered_at") if action == "deliver" else None
+    at = effects.delivered_at if isinstance(effects, Delivered) else None
     if action == "deliver":
         shipment.delivered_at = at or timezone.now()
         shipment.save(update_fields=["delivered_at"])
@@ -181,7 +181,7 @@ def follow_order(*, order: Order, action: str, data: dict) -> None:
             shipment,
             status=status,
             at=at or timezone.now(),
-            note=str(data.get("note") or "")[:500],
+            note=effects.note[:500],
             source=EventSource.ORDER,
         )
     else:

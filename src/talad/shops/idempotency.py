@@ -1,4 +1,4 @@
-"""Idempotency-Key for API writes (DESIGN.md §7).
+"""Idempotency-Key for API writes (docs/design/api.md#idempotency-keys).
 
 Same key + same body → the first response again; same key + another body → 409
 `idempotency_conflict`. The key is claimed by inserting its row in the same transaction as

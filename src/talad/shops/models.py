@@ -16,7 +16,7 @@ branch_code_validator = RegexValidator(
 
 
 class Role(models.TextChoices):
-    """DESIGN.md §3. The order is from most to least powerful."""
+    """docs/design/tenancy.md#people-members-and-roles. The order is from most to least powerful."""
 
     OWNER = "owner", _("เจ้าของร้าน")
     ADMIN = "admin", _("ผู้ดูแล")

@@ -1,4 +1,7 @@
-"""What each role may do (DESIGN.md §3). Views and API handlers ask here; they never list roles."""
+"""What each role may do (docs/design/tenancy.md#capabilities).
+
+Views and API handlers ask here; they never list roles.
+"""
 
 from django.utils.translation import gettext as _
 

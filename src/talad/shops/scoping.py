@@ -69,7 +69,7 @@ class ShopScopedManager(models.Manager.from_queryset(ShopScopedQuerySet)):
 
 
 class ShopOwned(models.Model):
-    """Base for every row that belongs to one shop (DESIGN.md §3)."""
+    """Base for every row that belongs to one shop (docs/design/tenancy.md)."""
 
     shop = models.ForeignKey("shops.Shop", on_delete=models.PROTECT, related_name="+")
 

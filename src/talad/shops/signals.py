@@ -1,4 +1,4 @@
-"""Events that travel upward without an import cycle (DESIGN.md §2)."""
+"""Events that travel upward without an import cycle (docs/design/layout.md#the-layering-rule)."""
 
 from django.dispatch import Signal
 

@@ -29,6 +29,7 @@ from talad.errors import Conflict, TaladError
 from talad.inventory.models import StockLevel
 from talad.inventory.services import default_warehouse, receive_stock, stock_needs
 from talad.orders.contacts import normalise_phone
+from talad.orders.inputs import NewOrder
 from talad.orders.models import (
     MARKETPLACES,
     Channel,
@@ -703,9 +704,7 @@ def _split(rng: random.Random, quantity: int) -> list[int]:
 def _place(shop: Shop, plan: _Plan, rng: random.Random, by: Actor) -> tuple[Order, _Plan, dict]:
     """Create the order and walk it to its status through `transition`; return it with the
     moment each of its actions should have happened."""
-    order, _created = create_order(
-        shop=shop,
-        by=by,
+    new = NewOrder(
         channel=plan.channel,
         customer=plan.customer.for_order(plan.channel),
         lines=[{"sku": v.sku, "quantity": q} for v, q in plan.lines],
@@ -717,6 +716,7 @@ def _place(shop: Shop, plan: _Plan, rng: random.Random, by: Actor) -> tuple[Orde
         external_id=plan.external_id,
         ship_by=plan.ship_by,
     )
+    order, _created = create_order(shop=shop, by=by, order=new)
     moments = {"create": plan.created_at}
     for action, data, when in plan.steps:
         moments[action] = when

@@ -1,4 +1,4 @@
-"""Talking to PEAK's Open API (REFERENCE.md §5) over httpx.
+"""Talking to PEAK's Open API (docs/integrations.md#peak) over httpx.
 
 Every call is signed: `Time-Stamp` (UTC yyyyMMddHHmmss) and `Time-Signature` (HMAC-SHA1 of
 the time stamp keyed with the Connect ID, hex or base64 as the shop's setting says). A client

@@ -1,5 +1,5 @@
-"""Talad's documents in PEAK's shapes (REFERENCE.md §5). Pure functions: a document (or a
-journal entry) and the shop's maps in, PEAK's JSON rows out.
+"""Talad's documents in PEAK's shapes (docs/integrations.md#peak). Pure functions: a document
+(or a journal entry) and the shop's maps in, PEAK's JSON rows out.
 
 Which collection: receipts and receipt/tax invoices → `/receipts` (`isTaxInvoice` 1 for tax
 documents); tax invoices and invoices → `/invoices`; credit notes → `/creditnotes`, referring
@@ -48,8 +48,8 @@ TO_RECEIPTS = frozenset(
         DocumentType.ABBREVIATED_TAX_INVOICE,
     }
 )
-# PEAK's transactionType for a credit note on a document in /invoices (REFERENCE.md §5); the one
-# for a document in /receipts is not public: a connection setting (options.receipt_credit_type).
+# PEAK's transactionType for a credit note on a document in /invoices (docs/integrations.md#peak);
+# the one for a document in /receipts is not public: a connection setting (options.receipt_credit_type).
 INVOICE_TRANSACTION_TYPE = 102
 DEFAULT_RECEIPT_TRANSACTION_TYPE = 103
 # PEAK's contact type for a person; juristic persons' value is not public (options.juristic_type).

@@ -1,4 +1,4 @@
-"""talad peak connect … / talad peak status --shop S (DESIGN.md §8)."""
+"""talad peak connect … / talad peak status --shop S (docs/design/cli.md#commands)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,4 +1,4 @@
-"""talad worker [--drain] (DESIGN.md §8)."""
+"""talad worker [--drain] (docs/design/cli.md#commands)."""
 
 from django.core.management.base import BaseCommand
 

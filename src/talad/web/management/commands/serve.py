@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from talad.shops.models import Shop
 from talad.web.demo import create_demo_shop
+from talad.web.gunicorn_errors import JSONErrorsSyncWorker, JSONErrorsThreadWorker
 
 # Enough orders that every screen has something in it, few enough to start in seconds.
 DEMO_ORDERS = 150
@@ -68,6 +69,10 @@ class Command(BaseCommand):
                 "bind": f"{opts['host']}:{opts['port']}",
                 "workers": opts["workers"],
                 "threads": opts["threads"],
+                # its own error pages (request line too long, …) in the API's error shape
+                "worker_class": (
+                    JSONErrorsThreadWorker if opts["threads"] > 1 else JSONErrorsSyncWorker
+                ),
                 "accesslog": "-",
                 "timeout": 60,
             }
