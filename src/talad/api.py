@@ -23,6 +23,7 @@ from ninja.renderers import BaseRenderer
 from ninja.security import HttpBearer
 from pydantic import ConfigDict
 
+from talad.api_types import field_path
 from talad.errors import TaladError
 from talad.shops.actors import Actor
 from talad.shops.scoping import UnscopedQuery
@@ -95,17 +96,48 @@ class UnknownQueryParams(QueryModel):
         return cls.model_validate({k: v for k, v in sent.items() if k not in cls.declared})
 
 
+class UnknownFormFields(UnknownQueryParams):
+    """The same for a multipart body: a form field or file part the operation does not declare
+    (`carier=flash`, a second file) is a 422 `unknown_field`, not dropped."""
+
+    __ninja_param_source__ = "form"
+
+    @classmethod
+    def resolve(cls, request, api, path_params):
+        if request.method not in WRITE_METHODS:
+            return cls()
+        sent = [*request.POST.keys(), *request.FILES.keys()]
+        return cls.model_validate({k: "" for k in sent if k not in cls.declared})
+
+
+def _declared(operation: Operation, *sources: str) -> frozenset[str]:
+    """The names a client may send in `sources`, as ninja reads them (aliases included)."""
+    names = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ not in sources or issubclass(model, UnknownQueryParams):
+            continue
+        flat = getattr(model, "__ninja_flatten_map__", None)
+        names.update(flat or (f.alias or n for n, f in model.model_fields.items()))
+    return frozenset(names)
+
+
+def refuse_unknown_form_fields(operation: Operation) -> None:
+    """Give a write operation that takes a multipart body an UnknownFormFields."""
+    if not WRITE_METHODS.intersection(operation.methods):
+        return
+    if not any(m.__ninja_param_source__ in ("form", "file") for m in operation.models):
+        return
+    declared = _declared(operation, "form", "file")
+    strict = type("UnknownFormFields", (UnknownFormFields,), {"declared": declared})
+    operation.models = [*operation.models, strict]
+
+
 def refuse_unknown_query_params(operation: Operation) -> None:
     """Give a write operation an UnknownQueryParams knowing the names it declares, so ninja
     reports unknown ones with its own validation errors (after auth, beside the body's)."""
     if not WRITE_METHODS.intersection(operation.methods):
         return
-    declared = frozenset(
-        name
-        for model in operation.models
-        if model.__ninja_param_source__ == "query"
-        for name in model.__ninja_flatten_map__
-    )
+    declared = _declared(operation, "query")
     strict = type("UnknownQueryParams", (UnknownQueryParams,), {"declared": declared})
     operation.models = [*operation.models, strict]
 
@@ -155,23 +187,10 @@ def _validation_error(request, exc: ValidationError):
     fields = {}
     for err in exc.errors:
         problem = "unknown_field" if err.get("type") == "extra_forbidden" else err.get("msg")
-        fields.setdefault(_field_path(err.get("loc", ())), problem or "invalid")
+        fields.setdefault(field_path(err.get("loc", ())), problem or "invalid")
     return api.create_response(
         request, error_body("validation_error", _("ข้อมูลไม่ถูกต้อง"), fields), status=422
     )
-
-
-def _field_path(loc) -> str:
-    """('body', 'payload', 'variants', 0, 'sku') → 'variants[0].sku'."""
-    parts = list(loc)
-    if parts and parts[0] in ("body", "query", "path", "header", "file", "form"):
-        parts = parts[1:]
-    if parts and parts[0] == "payload":
-        parts = parts[1:]
-    path = ""
-    for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "body"
 
 
 @api.exception_handler(AuthenticationError)
@@ -229,6 +248,7 @@ def _mount_routers() -> None:
     from talad.inventory.api import router as inventory_router
     from talad.orders.api import router as orders_router
     from talad.payments.api import router as cod_router
+    from talad.payments.refunds_api import router as refunds_router
     from talad.shipping.api import carriers_router
     from talad.shipping.api import router as shipments_router
     from talad.shipping.print_api import router as print_router
@@ -244,12 +264,14 @@ def _mount_routers() -> None:
         ("/cod", cod_router),
         ("", accounting_router),  # /orders/{id}/documents, /documents, /journal, /reports
         ("", integrations_router),  # /integrations/peak, /outbox, /webhooks
+        ("", refunds_router),  # /orders/{id}/refunds
     ]
     for prefix, router in mounts:
         api.add_router(prefix, router)
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 refuse_unknown_query_params(operation)
+                refuse_unknown_form_fields(operation)
 
 
 _mount_routers()

@@ -3,6 +3,8 @@
 import uuid
 
 from django import forms
+from django.contrib import messages
+from django.utils.translation import gettext as _
 
 from talad.errors import TaladError
 from talad.shops.idempotency import run_once
@@ -34,14 +36,25 @@ class OnceForm(forms.Form):
 
 
 def act_once(request, form: OnceForm, produce) -> str:
-    """Run `produce()` (returning the URL to go to next) once per form token of this shop."""
+    """Run `produce()` once per form token of this shop and return the URL to go to next.
+
+    `produce` returns that URL, or (URL, notice): the notice is what a second save of the same
+    form (the back button, a re-submit, a double click) shows instead of acting again, e.g.
+    "ออเดอร์นี้บันทึกแล้ว: SO-000123" on the order it already made."""
     token = form.cleaned_data.get("form_token") or ""
     key = f"form:{token}" if token else None
+    acted = False
 
     def respond():
-        return 200, {"next": produce()}
+        nonlocal acted
+        acted = True
+        result = produce()
+        url, notice = result if isinstance(result, tuple) else (result, "")
+        return 200, {"next": url, "notice": str(notice)}
 
     _status, body = run_once(
         shop=request.shop, key=key, fingerprint=type(form).__name__, produce=respond
     )
+    if key and not acted:
+        messages.warning(request, body.get("notice") or _("บันทึกรายการนี้ไปแล้ว จึงไม่บันทึกซ้ำ"))
     return body["next"]

@@ -9,10 +9,17 @@ from django.views.i18n import set_language
 
 from talad.api import api
 from talad.reports.views import dashboard
+from talad.web.login import LoginForm
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("shop/", include("talad.shops.urls")),
@@ -24,6 +31,7 @@ urlpatterns = [
     path("stock/", include("talad.inventory.urls")),
     path("accounting/", include("talad.accounting.urls")),
     path("integrations/", include("talad.integrations.urls")),
+    path("reports/", include("talad.reports.urls")),
     path("api/v1/", api.urls),
 ]
 if settings.TALAD_ADMIN:  # off by default; superusers only (talad.web.admin_site)

@@ -245,7 +245,7 @@ def test_cancelling_an_order_after_its_tax_invoice_issues_a_credit_note(shop, mu
     assert entry_lines(entries(order)[-1]) == [
         ("output_vat", "70.00", "0.00"),
         ("sales_returns", "1000.00", "0.00"),
-        ("bank", "0.00", "1070.00"),
+        ("refunds_payable", "0.00", "1070.00"),
     ]
     with pytest.raises(CreditTooLarge):
         issue_credit_note(document=receipt, by=BY, reason_code="price_error", amount="0.01")
@@ -351,7 +351,7 @@ def test_a_shop_not_registered_for_vat_reverses_a_cancelled_sale_in_the_journal(
     assert [d.doc_type for d in documents(order)] == ["receipt"]
     assert entry_lines(entries(order)[-1]) == [
         ("sales_returns", "500.00", "0.00"),
-        ("bank", "0.00", "500.00"),
+        ("refunds_payable", "0.00", "500.00"),
     ]
 
 
@@ -392,7 +392,7 @@ def test_cancelling_before_any_document_gives_the_deposit_back(shop, mug):
 
     assert entry_lines(entries(order)[-1]) == [
         ("customer_deposit", "1070.00", "0.00"),
-        ("bank", "0.00", "1070.00"),
+        ("refunds_payable", "0.00", "1070.00"),
     ]
 
 

@@ -135,19 +135,22 @@ def test_a_return_issues_a_credit_note_and_puts_the_goods_back_at_cost(shop, mug
     assert entry_lines(credited) == [
         ("output_vat", "70.00", "0.00"),
         ("sales_returns", "1000.00", "0.00"),
-        ("bank", "0.00", "1070.00"),
+        ("refunds_payable", "0.00", "1070.00"),
     ]
     assert entry_lines(stock_back) == STOCK_BACK
 
 
-def test_damaged_returns_stay_in_cost_of_goods(shop, mug):
+def test_damaged_returns_move_their_cost_from_cost_of_goods_to_damaged_goods(shop, mug):
     order = prepaid_order(shop, mug)
     for action in ("pay", "pack", "ship", "deliver"):
         order = act(order, action)
 
     order = act(order, "receive_return", lines=[{"sku": "MUG", "condition": "damaged"}])
 
-    assert "inventory" not in [line[0] for line in entry_lines(entries(order)[-1])]
+    assert entry_lines(entries(order)[-1]) == [
+        ("damaged_goods", "600.00", "0.00"),
+        ("cogs", "0.00", "600.00"),
+    ]
 
 
 def test_a_refused_cod_parcel_books_no_sale_and_puts_the_goods_back(shop, mug):
@@ -191,4 +194,8 @@ def test_the_whole_cod_story_leaves_the_carrier_owing_nothing(shop, mug):
         "document",  # deliver: the tax invoice
         "cod_remittance",
     ]
-    assert JournalEntry.objects.for_shop(shop).count() == 3
+    everything = JournalEntry.objects.for_shop(shop).order_by("id")
+    assert [e.source_type for e in everything] == [
+        "purchase",
+        *[e.source_type for e in entries(order)],
+    ]

@@ -204,6 +204,37 @@ def test_the_vat_sales_pdf_shows_the_month_seller_rows_and_totals(shop, month_of
     assert "3,900.00 273.00 4,173.00" in text
 
 
+@pytest.mark.skipif(not poppler_available() and os.environ.get("CI") != "true", reason="poppler")
+def test_the_vat_sales_pdf_headings_stay_inside_their_columns(shop, month_of_documents):
+    """Rendered and measured: "สถานประกอบการ" once ran into a clipped "มูลค่าสินค้าหรือบริการ"."""
+    from talad.accounting.pdf import MARGIN
+    from tests.shipping.test_labels import words_in_boxes
+
+    report = reports.vat_sales_report(shop=shop, year=2026, month=11)
+    words = [w for w in words_in_boxes(reports.vat_sales_pdf(report)) if w["page"] == 1]
+    spans, x = [], MARGIN - 5
+    for column in reports.VAT_SALES_COLUMNS:
+        spans.append((column.title, x, x + column.width))
+        x += column.width
+    top = min(w["box"][1] for w in words if w["text"] == "ลำดับ")
+    titles = [title for title, _a, _b in spans]
+    heading = [
+        w
+        for w in words
+        if top - 1 <= w["box"][1] <= top + 12 and any(w["text"] in t for t in titles)
+    ]
+
+    placed = set()
+    for word in heading:
+        x0, _y0, x1, _y1 = word["box"]
+        owners = [t for t, a, b in spans if word["text"] in t and a - 0.3 <= x0 and x1 <= b + 0.3]
+        assert owners, word
+        placed.update(owners)
+    assert placed == set(titles)  # every heading printed, none cut
+    text = " ".join(pdf_text(reports.vat_sales_pdf(report)).split())
+    assert BUYER_TAX_ID in text and "00001" in text  # the company buyer and its branch
+
+
 def test_the_vat_sales_api_answers_json_xlsx_and_pdf_and_refuses_a_bad_month(
     shop, month_of_documents
 ):
@@ -288,7 +319,8 @@ def test_the_journal_exports_every_line_as_csv_with_a_bom_and_as_xlsx(shop, mont
     lines = JournalLine.objects.for_shop(shop).filter(entry__date__month=11).count()
 
     raw = reports.journal_csv(shop=shop, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
-    book = load_workbook(io.BytesIO(reports.journal_xlsx(shop=shop, date_from=date(2026, 11, 1))))
+    november = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)}
+    book = load_workbook(io.BytesIO(reports.journal_xlsx(shop=shop, **november)))
 
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))

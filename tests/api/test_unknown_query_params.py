@@ -105,6 +105,28 @@ def test_an_upload_keeps_its_declared_dry_run_and_refuses_anything_else(shop, ap
     assert Order.objects.for_shop(shop).get(pk=order.pk).status == "to_ship"
 
 
+def test_a_multipart_field_or_file_the_upload_does_not_take_is_refused_not_dropped(shop, api):
+    order = cod_ready_to_ship(shop, make_variant(shop, "SHIRT", on_hand=5))
+    content = csv_file([["order_number", "carrier", "tracking"], [order.number, "flash", "TH302"]])
+
+    def post(**parts):
+        return api.client.post("/api/v1/shipments/tracking-import", parts, headers=api.headers)
+
+    misspelt = post(file=upload(content), dryrun="true")
+    two_files = post(file=upload(content), file2=upload(content))
+    statement = api.client.post(
+        "/api/v1/cod/statements",
+        {"file": upload(content), "carrier": "flash", "carier": "kex"},
+        headers=api.headers,
+    )
+
+    assert refused(misspelt) == {"dryrun": "unknown_field"}
+    assert refused(two_files) == {"file2": "unknown_field"}
+    assert refused(statement) == {"carier": "unknown_field"}
+    assert Order.objects.for_shop(shop).get(pk=order.pk).status == "to_ship"
+    assert post(file=upload(content)).status_code == 200  # the declared parts still work
+
+
 def test_reads_still_ignore_query_parameters_they_do_not_know(shop, api):
     assert api.get("/api/v1/orders?utm_source=line&limit=5").status_code == 200
     assert api.get("/api/v1/carriers?lang=en").status_code == 200

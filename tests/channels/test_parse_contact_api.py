@@ -1,8 +1,11 @@
 """POST /api/v1/parse-contact: a chat bot or a website checkout sends what the customer
 typed and gets the fields back, plus the shop's customer when the phone is known."""
 
+from decimal import Decimal
+
 import pytest
 
+from talad.catalog.services import create_product
 from talad.orders.models import Customer
 from talad.orders.services import transition
 from talad.shops.actors import Actor
@@ -39,6 +42,7 @@ def test_a_pasted_chat_comes_back_as_name_phone_and_address(api):
     assert response.json() == {
         "name": "สมชาย ใจดี",
         "phone": "0812345678",
+        "other_phones": [],
         "address": {
             "line": "99/1 ม.4",
             "subdistrict": "คลองหนึ่ง",
@@ -48,6 +52,8 @@ def test_a_pasted_chat_comes_back_as_name_phone_and_address(api):
         },
         "candidates": [],
         "customer": None,
+        "payment_method": None,
+        "lines": [],
     }
 
 
@@ -109,10 +115,61 @@ def test_garbage_comes_back_empty_not_as_an_error(api):
     assert response.json() == {
         "name": "",
         "phone": "",
+        "other_phones": [],
         "address": {"line": "", "subdistrict": "", "district": "", "province": "", "postcode": ""},
         "candidates": [],
         "customer": None,
+        "payment_method": None,
+        "lines": [],
     }
+
+
+def shirts(shop, *, active=True):
+    """The shop's round-neck tee in white and black, sizes M and L."""
+    return create_product(
+        shop=shop,
+        name="เสื้อยืดคอกลม",
+        by=Actor.system("test"),
+        active=active,
+        variants=[
+            {"sku": f"TS-{code}-{size}", "name": f"{colour} {size}", "price": Decimal("199")}
+            for code, colour in (("WH", "ขาว"), ("BK", "ดำ"))
+            for size in ("M", "L")
+        ],
+    )
+
+
+ORDER_CHAT = f"เอาเสื้อสีขาวไซส์ L 2 ตัวค่ะ\n{CHAT}\nเก็บเงินปลายทางนะคะ"
+
+
+def test_a_chat_with_an_order_comes_back_with_lines_from_the_shop_and_cod(shop, api):
+    shirts(shop)
+    body = api.post(URL, {"text": ORDER_CHAT}).json()
+    assert body["lines"] == [{"sku": "TS-WH-L", "quantity": 2}]
+    assert body["payment_method"] == "cod"
+    assert body["address"]["line"] == "99/1 ม.4"
+    assert body["name"] == "สมชาย ใจดี"
+
+
+def test_lines_are_proposed_only_from_this_shops_products(shop, other_shop, api):
+    shirts(other_shop)
+    body = api.post(URL, {"text": ORDER_CHAT}).json()
+    assert body["lines"] == []
+    assert body["address"]["line"] == "99/1 ม.4"  # the order words still stay out
+
+
+def test_a_product_no_longer_on_sale_is_not_proposed(shop, api):
+    shirts(shop, active=False)
+    assert api.post(URL, {"text": ORDER_CHAT}).json()["lines"] == []
+
+
+def test_a_transfer_and_a_landline_beside_the_mobile(api):
+    text = (
+        "สมชาย ใจดี 02-123-4567 / 081-234-5678 99/1 ม.4 ต.คลองหนึ่ง อ.คลองหลวง จ.ปทุมธานี 12120 โอนแล้ว"
+    )
+    body = api.post(URL, {"text": text}).json()
+    assert (body["phone"], body["other_phones"]) == ("0812345678", ["021234567"])
+    assert body["payment_method"] == "transfer"
 
 
 def test_five_thousand_characters_are_read(api):

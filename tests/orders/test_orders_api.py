@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
+from talad.accounting.books import update_accounting_settings
 from talad.inventory.models import StockMovement
 from talad.inventory.services import receive_stock
 from talad.orders.models import Order, OrderNumberSequence
@@ -744,6 +745,8 @@ def test_raising_a_line_beyond_stock_is_refused_and_changes_nothing(api, shop, t
 
 
 def test_a_paid_order_may_change_lines_only_when_the_total_stays_the_same(api, shop, tee):
+    # No receipt at payment in this shop: a receipt would name the lines (test below).
+    update_accounting_settings(shop=shop, changes={"prepaid_issue": "manual"}, by=Actor.system("t"))
     order = created(api, order_body(("TEE-M", 2)))  # 500.00
     acted(api, order["id"], "pay", {"amount": "500.00", "method": "transfer"})
 
@@ -756,13 +759,24 @@ def test_a_paid_order_may_change_lines_only_when_the_total_stays_the_same(api, s
     assert stock(api, "TEE-M")["reserved"] == 4
 
 
+def test_a_paid_order_with_its_receipt_is_corrected_by_a_credit_note_not_an_edit(api, tee):
+    order = created(api, order_body(("TEE-M", 2)))
+    acted(api, order["id"], "pay", {"amount": "500.00", "method": "transfer"})
+
+    refused = put_lines(api, order["id"], [{"sku": "TEE-M", "quantity": 4, "unit_price": "125.00"}])
+
+    error = error_of(refused, 409, "document_already_issued")
+    assert "ใบลดหนี้" in error["message"]
+    assert stock(api, "TEE-M")["reserved"] == 2
+
+
 def test_lines_of_a_shipped_order_cannot_be_edited(api, tee):
     order = created(api, order_body(payment_method="cod"))
     acted(api, order["id"], "confirm_cod")
     acted(api, order["id"], "ship", {"carrier": "flash", "tracking_number": "TH77"})
 
     error = error_of(
-        put_lines(api, order["id"], [{"sku": "TEE-M", "quantity": 3}]), 409, "invalid_transition"
+        put_lines(api, order["id"], [{"sku": "TEE-M", "quantity": 3}]), 409, "not_correctable"
     )
 
     assert error["status"] == "shipped"

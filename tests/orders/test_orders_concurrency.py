@@ -29,9 +29,10 @@ from django.db import DatabaseError, connection
 
 from talad.inventory.errors import InsufficientStock
 from talad.inventory.models import MovementKind, StockLevel, StockMovement
+from talad.orders.corrections import replace_lines
 from talad.orders.inputs import NewOrder
 from talad.orders.models import Customer, Order, OrderLine, OrderNumberSequence, StatusChange
-from talad.orders.services import create_order, edit_order_lines, transition
+from talad.orders.services import create_order, transition
 from talad.payments.models import Payment
 from talad.shipping.models import Shipment
 from talad.shops.actors import Actor
@@ -338,7 +339,7 @@ def test_sellers_raising_quantities_while_new_orders_arrive_cannot_oversell(shop
     def work(i, _barrier):
         try:
             if i < 10:
-                edit_order_lines(order=held[i], lines=[{"sku": tee.sku, "quantity": 2}], by=BY)
+                replace_lines(order=held[i], lines=[{"sku": tee.sku, "quantity": 2}], by=BY)
                 return "raised"
             create_order(
                 shop=shop,

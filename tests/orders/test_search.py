@@ -30,3 +30,34 @@ def test_names_are_found_by_any_part_and_numbers_by_their_exact_value(shop):
     assert numbers(shop, str(int(b.number.removeprefix("SO-")))) == {b.number}
     # Text with a digit is read as a number, code or phone, never as part of a name.
     assert numbers(shop, "ใจดี2") == set()
+
+
+def test_a_partial_phone_finds_the_customers_and_their_orders(shop):
+    from talad.orders.selectors import customers_matching
+
+    shirt = make_variant(shop, "SHIRT", on_hand=10)
+    nok = make_order(shop, shirt, customer={**CUSTOMER, "name": "นก", "phone": "0877777777"})
+    again = make_order(shop, shirt, customer={**CUSTOMER, "name": "นก", "phone": "0877777777"})
+    pla = make_order(shop, shirt, customer={**CUSTOMER, "name": "ปลา", "phone": "0917777777"})
+    make_order(shop, shirt, customer={**CUSTOMER, "name": "ไก่", "phone": "0812345678"})
+
+    assert numbers(shop, "7777777") == {nok.number, again.number, pla.number}
+    assert numbers(shop, "777-7777") == {nok.number, again.number, pla.number}
+    found = customers_matching(shop=shop, q="7777777")
+    assert {(c.name, c.phone, c.order_count) for c in found} == {
+        ("นก", "0877777777", 2),
+        ("ปลา", "0917777777", 1),
+    }
+    assert customers_matching(shop=shop, q="ปลา")[0].phone == "0917777777"
+    assert numbers(shop, "5555555") == set()
+
+
+def test_a_partial_phone_never_finds_another_shops_customers(shop, other_shop):
+    from talad.orders.selectors import customers_matching
+
+    mine = make_order(shop, make_variant(shop, "SHIRT", on_hand=5))
+    theirs = make_variant(other_shop, "SHIRT", on_hand=5)
+    make_order(other_shop, theirs, customer={**CUSTOMER, "phone": "0897777777"})
+    assert numbers(shop, "7777777") == set()
+    assert customers_matching(shop=shop, q="7777777") == []
+    assert numbers(shop, "2345678") == {mine.number}

@@ -144,6 +144,7 @@ def test_the_quantity_limit_is_the_same_for_the_api_and_the_services(shop, tee, 
     over_http = api.post("/api/v1/orders", body)
 
     assert refused.value.fields == {"lines[0].quantity": "invalid"}
+    assert refused.value.message == "ข้อมูลไม่ถูกต้อง: จำนวน (รายการที่ 1)"  # the page's words
     assert over_http.status_code == 422
     assert "lines[0].quantity" in over_http.json()["error"]["fields"]
 

@@ -11,7 +11,7 @@ from talad.orders.models import Order, Status
 from talad.shops.models import Membership
 from talad.shops.services import add_member
 from tests.conftest import make_shop, make_variant
-from tests.orders.factories import make_order, order_in_status
+from tests.orders.factories import CUSTOMER, make_order, order_in_status
 
 
 def signed_in(shop, role="owner") -> Client:
@@ -158,3 +158,53 @@ def test_membership_is_per_user(shop):
     signed_in(shop)
     assert Membership.objects.filter(shop=shop).count() == 2
     assert get_user_model().objects.count() >= 2
+
+
+def _button_classes(html: str) -> dict[str, str]:
+    """action → the class of the button that opens it on the order page."""
+    return dict(
+        (name, cls)
+        for cls, name in re.findall(
+            r'<span class="button ([a-z]+)" data-testid="open-([a-z_]+)"', html
+        )
+    )
+
+
+def test_the_order_page_makes_the_next_step_primary_and_cancel_red_and_secondary(shop):
+    shirt = make_variant(shop, "SHIRT", on_hand=5)
+    client = signed_in(shop)
+    transfer = make_order(shop, shirt, payment_method="transfer")
+    assert _button_classes(client.get(f"/orders/{transfer.pk}/").content.decode()) == {
+        "pay": "primary",
+        "confirm_cod": "secondary",
+        "cancel": "danger",
+    }
+    cod = make_order(shop, shirt)
+    buttons = _button_classes(client.get(f"/orders/{cod.pk}/").content.decode())
+    assert (buttons["confirm_cod"], buttons["cancel"]) == ("primary", "danger")
+    packed = order_in_status(shop, shirt, "to_ship")
+    html = client.get(f"/orders/{packed.pk}/").content.decode()
+    assert _button_classes(html) == {"ship": "primary", "cancel": "danger"}
+    assert re.search(r'class="danger" data-testid="do-cancel">ยกเลิกออเดอร์<', html)
+
+
+def test_bulk_cancel_without_a_reason_says_so_in_thai_and_cancels_nothing(shop):
+    shirt = make_variant(shop, "SHIRT", on_hand=5)
+    order = make_order(shop, shirt)
+    client = signed_in(shop)
+    response = client.post(
+        "/orders/bulk/", {"action": "cancel", "order_ids": [order.pk], "reason": "  "}, follow=True
+    )
+    html = response.content.decode()
+    assert "กรอกเหตุผลที่ยกเลิกก่อน" in html
+    assert "reason" not in re.sub(r"<[^>]+>", " ", html)
+    assert Order.objects.for_shop(shop).get(pk=order.pk).status == Status.PENDING
+
+
+def test_a_desk_search_by_the_end_of_a_phone_lists_the_customer_and_their_orders(shop):
+    shirt = make_variant(shop, "SHIRT", on_hand=5)
+    order = make_order(shop, shirt, customer={**CUSTOMER, "name": "คุณนก", "phone": "0897777777"})
+    html = signed_in(shop).get("/orders/", {"q": "7777777"}).content.decode()
+    assert re.search(r'data-customer="0897777777"><a href="\?q=0897777777">คุณนก', html)
+    assert f'data-order="{order.number}"' in html
+    assert f'href="/orders/customers/{order.customer_id}/"' in html

@@ -101,6 +101,8 @@ def test_the_summary_counts_rows_per_result_and_totals_the_money(shop, parcels):
         "unknown_tracking": 0,
         "already_remitted": 0,
         "not_delivered": 0,
+        "accepted": 0,
+        "disputed": 0,
     }
     assert summary["totals"] == {
         "cod_amount": "190.00",

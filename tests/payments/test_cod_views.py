@@ -86,6 +86,8 @@ def test_an_uploaded_statement_shows_its_summary_and_marks_the_matched_cod_as_re
         "unknown_tracking": 1,
         "already_remitted": 0,
         "not_delivered": 1,
+        "accepted": 0,
+        "disputed": 0,
     }
     html = page.content.decode()
     assert "FL-2569-11" in html

@@ -5,9 +5,10 @@ is packed (and shipped when its tracking number is known) through the state mach
 import pytest
 from django.test import Client
 
+from talad.orders.corrections import replace_lines
 from talad.orders.inputs import NewOrder
 from talad.orders.models import Order, StatusChange
-from talad.orders.services import create_order, edit_order_lines, transition
+from talad.orders.services import create_order, transition
 from talad.shipping.models import Shipment
 from talad.shipping.packing import CountsIncomplete, pack_scanned_order
 from talad.shops.actors import Actor
@@ -218,7 +219,7 @@ def test_the_server_counts_again_before_packing(shop, stock):
 def test_lines_changed_while_scanning_are_not_packed_unseen(shop, stock):
     order = to_pack(shop, [(stock["shirt"], 1), (stock["mug"], 1)], payment_method="cod")
     scanned = {stock["shirt"].pk: 1, stock["mug"].pk: 1}
-    edit_order_lines(
+    replace_lines(
         order=order,
         lines=[{"sku": "SHIRT", "quantity": 1}, {"sku": "MUG", "quantity": 2}],
         by=SYSTEM,

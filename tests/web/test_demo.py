@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import geothai
 import pytest
@@ -103,7 +104,8 @@ def test_demo_orders_carry_payments_parcels_and_stock_like_real_ones(shop):
     orders = list(orders_of(shop))
 
     for order in orders:
-        paid = Payment.objects.for_shop(shop).filter(order=order)
+        paid = Payment.objects.for_shop(shop).filter(order=order, kind="payment")
+        refunds = Payment.objects.for_shop(shop).filter(order=order, kind="refund")
         shipped = Shipment.objects.for_shop(shop).filter(order=order)
         if order.channel in MARKETPLACES:
             assert order.external_id and order.ship_by and order.payment_method == "marketplace"
@@ -121,6 +123,9 @@ def test_demo_orders_carry_payments_parcels_and_stock_like_real_ones(shop):
         if paid.exists():
             history = order.status_changes.get(action="pay")
             assert paid.get().paid_at == history.at
+        for refund in refunds:  # paid back after the cancel or return that made it owed
+            assert refund.paid_at > order.status_changes.get(action="pay").at
+            assert order.status in (Status.CANCELLED, Status.RETURNED)
     externals = [(o.channel, o.external_id) for o in orders if o.external_id]
     assert len(externals) == len(set(externals))
     assert "ok" in doctor()
@@ -196,3 +201,27 @@ def test_the_demo_shop_of_a_first_serve_comes_with_orders(db, settings, tmp_path
     assert StatusChange.objects.for_shop(shop).filter(action="create").count() == 20
     assert (tmp_path / "demo-login.txt").read_text().split() == [login.email, login.password]
     assert "ok" in doctor()
+
+
+def test_the_trial_balance_after_the_demo_shows_inventory_at_stock_value(db, settings, tmp_path):
+    from talad.accounting.reports import trial_balance
+    from talad.inventory.models import StockLevel
+
+    settings.TALAD_HOME = tmp_path
+    shop = create_demo_shop("books-demo", orders=60, seed=7).shop
+
+    doctor()
+    report = trial_balance(shop=shop)
+    closing = {row.account.code: row.closing for row in report.rows}
+    worth = sum(
+        (
+            (level.variant.cost * level.on_hand).quantize(Decimal("0.01"))
+            for level in StockLevel.objects.for_shop(shop).select_related("variant")
+        ),
+        Decimal("0.00"),
+    )
+    assert report.balanced
+    assert closing["114101"] == worth > 0  # สินค้าคงเหลือ in debit, at the stock's value
+    assert closing["212101"] < 0  # lots bought on credit are owed to the suppliers
+    assert closing.get("214102", Decimal("0.00")) <= 0  # refunds still to pay, never paid twice
+    assert Payment.objects.for_shop(shop).filter(kind="refund").exists()

@@ -7,15 +7,16 @@ ship           → COGS / INVENTORY at the moving-average cost of the goods ship
 deliver (COD)  → the COD document (tax invoice or invoice) and AR_COD_CARRIER / SALES, OUTPUT_VAT;
                  with no document: AR_COD_CARRIER / CUSTOMER_DEPOSIT (or AR_TRADE)
 cancel         → a credit note for what is left of each tax invoice (or, without one, the
-                 sale's reversal) and the deposit back
-receive_return → the same as cancel, and INVENTORY / COGS for the goods back on the shelf
+                 sale's reversal) and the deposit back; a paid order's money is then owed
+                 back (REFUNDS_PAYABLE) until the refund is paid (payments.refunds)
+receive_return → the same as cancel, INVENTORY / COGS for the goods back on the shelf, and
+                 DAMAGED_GOODS / COGS for the goods back damaged
 COD remitted   → post_cod_remittance: BANK, COD_FEE, INPUT_VAT / AR_COD_CARRIER
 """
 
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,7 +45,6 @@ from talad.accounting.models import (
 from talad.accounting.postings import bases, money_credit_role, refund_role, revenue_postings
 from talad.accounting.selectors import credited, open_sales_documents
 from talad.errors import Conflict, TaladError
-from talad.inventory.models import MovementKind, StockMovement
 from talad.money import parse_amount
 from talad.orders.effects import Cancelled, Delivered, Paid, Returned, Shipped
 from talad.orders.models import PaymentMethod, PaymentStatus
@@ -133,15 +133,42 @@ def on_cancel(order, effects: Cancelled, by, change) -> None:
 
 
 def on_receive_return(order, effects: Returned, by, change) -> None:
+    """The sale undone; the sellable goods back in INVENTORY at what they add to the stock
+    value (out of the order's COGS, any rounding beyond it to STOCK_DIFFERENCE); the damaged
+    goods' cost moved from COGS to DAMAGED_GOODS: they were not sold, but they are lost."""
     _undo_sale(order, by, change, CreditReason.GOODS_RETURNED, effects.note)
-    cost = min(_cost_back_on_shelf(order), order_balance(order, R.COGS))
-    if cost > 0:
+    cogs = max(order_balance(order, R.COGS), ZERO)
+    value = effects.value_back_on_shelf
+    if value > 0:
+        back = min(value, cogs)
+        cogs -= back
         _post(
             order,
             by,
             change,
             gettext_lazy("รับคืนสินค้าเข้าคลัง"),
-            [debit(R.INVENTORY, cost), credit(R.COGS, cost)],
+            [
+                debit(R.INVENTORY, value),
+                credit(R.COGS, back),
+                credit(R.STOCK_DIFFERENCE, value - back),
+            ],
+        )
+    elif value < 0:  # rounding only: a unit back at no cost can lower the rounded value
+        _post(
+            order,
+            by,
+            change,
+            gettext_lazy("รับคืนสินค้าเข้าคลัง"),
+            [debit(R.STOCK_DIFFERENCE, -value), credit(R.INVENTORY, -value)],
+        )
+    damaged = min(effects.cost_of_damaged, cogs)
+    if damaged > 0:
+        _post(
+            order,
+            by,
+            change,
+            gettext_lazy("สินค้ารับคืนชำรุด"),
+            [debit(R.DAMAGED_GOODS, damaged), credit(R.COGS, damaged)],
         )
 
 
@@ -189,28 +216,6 @@ def _reverse_without_credit_note(order, by, change, document) -> None:
     )
 
 
-def _cost_back_on_shelf(order) -> Decimal:
-    """The cost at which the order's sellable returns left the shelf (its ship movements)."""
-    reference = f"order:{order.number}"
-    movements = StockMovement.objects.for_shop(order.shop_id).filter(reference=reference)
-    shipped = {
-        row["variant_id"]: row["unit_cost"]
-        for row in movements.filter(kind=MovementKind.SHIP).values("variant_id", "unit_cost")
-    }
-    back = (
-        movements.filter(kind=MovementKind.RETURN)
-        .order_by()
-        .values("variant_id")
-        .annotate(units=Sum("on_hand_delta"))
-    )
-    total = ZERO
-    for row in back:
-        unit_cost = shipped.get(row["variant_id"])
-        if unit_cost is not None:
-            total += unit_cost * row["units"]
-    return total.quantize(CENT)
-
-
 # --- COD remittance (called by shipping when the carrier pays out) --------------------------
 
 
@@ -223,16 +228,27 @@ def post_cod_remittance(
     vat_on_fee,
     by: Actor,
     reference: str = "",
+    shortfall=0,
+    shortfall_role: str = R.COD_SHORTFALL,
 ) -> JournalEntry:
     """The carrier paid out an order's COD: BANK (amount − fee − VAT on the fee), COD_FEE,
     INPUT_VAT / AR_COD_CARRIER (amount). `amount` is what the carrier collected; it cannot
     exceed what the carrier still owes for the order. Journal only: the order's payment
-    status is shipping's to change."""
+    status is shipping's to change.
+
+    A `shortfall` the seller accepted (the carrier paid less than the parcel's COD) comes out
+    of the bank line and is debited to COD_SHORTFALL (a loss) or CARRIER_CLAIMS (still to be
+    claimed), so the carrier's COD receivable for the order is cleared in full."""
     require(by, "record_payments")
     amount = parse_amount(amount, "amount")
     fee = parse_amount(fee, "fee")
     vat_on_fee = parse_amount(vat_on_fee, "vat_on_fee")
-    if fee + vat_on_fee > amount:
+    shortfall = parse_amount(shortfall, "shortfall")
+    if shortfall_role not in (R.COD_SHORTFALL, R.CARRIER_CLAIMS):
+        raise TaladError(
+            _("บันทึกยอดขาดได้เป็นค่าใช้จ่ายหรือลูกหนี้ขนส่งเท่านั้น"), fields={"shortfall_role": "invalid"}
+        )
+    if fee + vat_on_fee + shortfall > amount:
         raise TaladError(_("ค่าธรรมเนียมมากกว่ายอดเงิน"), fields={"fee": "exceeds_amount"})
     with transaction.atomic():
         order = lock_order(order.shop, order.pk)
@@ -250,9 +266,10 @@ def post_cod_remittance(
             description=in_thai(gettext_lazy("ขนส่งโอนเงิน COD (%(o)s)")) % {"o": order.number},
             postings=without_zero_lines(
                 [
-                    debit(R.BANK, amount - fee - vat_on_fee),
+                    debit(R.BANK, amount - fee - vat_on_fee - shortfall),
                     debit(R.COD_FEE, fee),
                     debit(R.INPUT_VAT, vat_on_fee),
+                    debit(shortfall_role, shortfall),
                     credit(R.AR_COD_CARRIER, amount),
                 ]
             ),

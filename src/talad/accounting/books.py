@@ -37,17 +37,23 @@ DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     R.AR_TRADE: ("113101", gettext_lazy("ลูกหนี้การค้า")),
     R.AR_COD_CARRIER: ("113102", gettext_lazy("ลูกหนี้-บริษัทขนส่ง (COD)")),
     R.AR_MARKETPLACE: ("113103", gettext_lazy("ลูกหนี้-แพลตฟอร์ม")),
+    R.CARRIER_CLAIMS: ("113104", gettext_lazy("ลูกหนี้-เรียกร้องบริษัทขนส่ง")),
     R.INVENTORY: ("114101", gettext_lazy("สินค้าคงเหลือ")),
     R.INPUT_VAT: ("115101", gettext_lazy("ภาษีซื้อ")),
+    R.AP_TRADE: ("212101", gettext_lazy("เจ้าหนี้การค้า")),
     R.OUTPUT_VAT: ("213101", gettext_lazy("ภาษีขาย")),
     R.CUSTOMER_DEPOSIT: ("214101", gettext_lazy("เงินรับล่วงหน้าจากลูกค้า")),
+    R.REFUNDS_PAYABLE: ("214102", gettext_lazy("เงินคืนลูกค้าค้างจ่าย")),
     R.SALES: ("410101", gettext_lazy("รายได้จากการขายสินค้า")),
     R.SALES_RETURNS: ("410201", gettext_lazy("รับคืนสินค้า/ลดหนี้")),
     R.SHIPPING_INCOME: ("410301", gettext_lazy("รายได้ค่าขนส่ง")),
     R.COGS: ("510101", gettext_lazy("ต้นทุนขาย")),
+    R.STOCK_DIFFERENCE: ("510201", gettext_lazy("สินค้าขาด/เกินจากการตรวจนับและปรับสต๊อก")),
+    R.DAMAGED_GOODS: ("510301", gettext_lazy("สินค้ารับคืนชำรุด")),
     R.SHIPPING_EXPENSE: ("530301", gettext_lazy("ค่าขนส่ง")),
     R.COD_FEE: ("530501", gettext_lazy("ค่าธรรมเนียมเก็บเงินปลายทาง")),
     R.PLATFORM_FEES: ("530502", gettext_lazy("ค่าธรรมเนียมแพลตฟอร์ม")),
+    R.COD_SHORTFALL: ("530503", gettext_lazy("ผลขาดยอดเก็บเงินปลายทาง")),
 }
 
 ROLE_KIND = {
@@ -67,6 +73,12 @@ ROLE_KIND = {
     R.SHIPPING_EXPENSE: AccountKind.EXPENSE,
     R.COD_FEE: AccountKind.EXPENSE,
     R.PLATFORM_FEES: AccountKind.EXPENSE,
+    R.COD_SHORTFALL: AccountKind.EXPENSE,
+    R.CARRIER_CLAIMS: AccountKind.ASSET,
+    R.AP_TRADE: AccountKind.LIABILITY,
+    R.REFUNDS_PAYABLE: AccountKind.LIABILITY,
+    R.STOCK_DIFFERENCE: AccountKind.EXPENSE,
+    R.DAMAGED_GOODS: AccountKind.EXPENSE,
 }
 
 # Buddhist Era year and month; the sequence restarts every month (the period follows the

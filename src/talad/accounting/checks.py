@@ -5,14 +5,31 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
-from talad.accounting.models import Document, DocumentSequence, JournalEntry, JournalLine
+from talad.accounting.books import account_codes
+from talad.accounting.models import (
+    Account,
+    AccountingSettings,
+    AccountRole,
+    Document,
+    DocumentSequence,
+    JournalEntry,
+    JournalLine,
+)
+from talad.catalog.models import Variant
+from talad.inventory.models import StockLevel
+from talad.inventory.services import stock_value
 from talad.shops.models import Shop
 
 ZERO = Decimal("0.00")
 
 
 def accounting_violations(shop: Shop) -> list[str]:
-    return _entry_violations(shop) + _document_violations(shop) + _numbering_violations(shop)
+    return (
+        _entry_violations(shop)
+        + _document_violations(shop)
+        + _numbering_violations(shop)
+        + _inventory_violations(shop)
+    )
 
 
 def _entry_violations(shop: Shop) -> list[str]:
@@ -85,3 +102,35 @@ def _numbering_violations(shop: Shop) -> list[str]:
                 f"missing {missing[:10]}, unexpected {extra[:10]}"
             )
     return problems
+
+
+def _inventory_violations(shop: Shop) -> list[str]:
+    """The inventory account holds what the stock is worth: the sum over the shop's variants
+    of on hand (all warehouses) × moving-average cost, each rounded to the satang
+    (docs/design/stock.md#cost). Read only: a shop without books has nothing to compare."""
+    books = AccountingSettings.objects.for_shop(shop).first()
+    if books is None:
+        return []
+    code = account_codes(books)[AccountRole.INVENTORY]
+    account = Account.objects.for_shop(shop).filter(code=code).first()
+    sums = (
+        JournalLine.objects.for_shop(shop)
+        .filter(account=account)
+        .aggregate(d=Sum("debit"), c=Sum("credit"))
+    )
+    booked = (sums["d"] or ZERO) - (sums["c"] or ZERO)
+    held = (
+        StockLevel.objects.for_shop(shop)
+        .order_by()
+        .values("variant_id")
+        .annotate(n=Sum("on_hand"))
+        .values_list("variant_id", "n")
+    )
+    costs = dict(Variant.objects.for_shop(shop).values_list("pk", "cost"))
+    worth = sum((stock_value(costs[pk], n or 0) for pk, n in held), ZERO)
+    if booked == worth:
+        return []
+    return [
+        f"{shop.slug}: inventory account {code} is {booked:.2f} but the stock is worth "
+        f"{worth:.2f} at moving-average cost (difference {booked - worth:+.2f})"
+    ]

@@ -87,6 +87,16 @@ class AccountRole(models.TextChoices):
     COD_FEE = "cod_fee", _("ค่าธรรมเนียมเก็บเงินปลายทาง")
     SHIPPING_EXPENSE = "shipping_expense", _("ค่าขนส่ง")
     PLATFORM_FEES = "platform_fees", _("ค่าธรรมเนียมแพลตฟอร์ม")
+    # A carrier's statement paid less than the parcel collected and the seller accepted it:
+    # the difference is either a loss or a claim the seller will pursue with the carrier.
+    COD_SHORTFALL = "cod_shortfall", _("ผลขาดยอดเก็บเงินปลายทาง")
+    CARRIER_CLAIMS = "carrier_claims", _("ลูกหนี้-เรียกร้องบริษัทขนส่ง")
+    # The stock's other half: goods bought on credit, refunds the shop owes its customers,
+    # and stock found, lost or returned damaged (docs/design/money.md#account-roles).
+    AP_TRADE = "ap_trade", _("เจ้าหนี้การค้า")
+    REFUNDS_PAYABLE = "refunds_payable", _("เงินคืนลูกค้าค้างจ่าย")
+    STOCK_DIFFERENCE = "stock_difference", _("สินค้าขาด/เกินจากการตรวจนับและปรับสต๊อก")
+    DAMAGED_GOODS = "damaged_goods", _("สินค้ารับคืนชำรุด")
 
 
 class AccountKind(models.TextChoices):
@@ -320,6 +330,9 @@ class SourceType(models.TextChoices):
     COD_REMITTANCE = "cod_remittance", _("ขนส่งโอนเงิน COD")
     REVERSAL = "reversal", _("กลับรายการ")
     MANUAL = "manual", _("บันทึกเอง")
+    PURCHASE = "purchase", _("รับสินค้าเข้า")  # source_id: the inventory Purchase
+    STOCK_ADJUSTMENT = "stock_adjustment", _("ปรับ/นับสต๊อก")  # source_id: the StockMovement
+    REFUND = "refund", _("คืนเงินลูกค้า")  # source_id: the refund Payment
 
 
 class JournalEntry(Immutable):

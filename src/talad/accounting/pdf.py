@@ -8,7 +8,8 @@ number, Buddhist Era date, the lines, the net, the VAT shown separately and the 
 total in Thai words. A credit note (s.86/10) adds the original document's number and date,
 its value, the corrected value, the difference, the VAT and the reason. An invoice or tax
 invoice whose order is still unpaid carries a PromptPay QR for exactly what is due, when
-the shop has set where PromptPay pays to.
+the shop has set where PromptPay pays to. A receipt says how the customer paid ("ชำระโดย"):
+each payment's method, amount, time and reference, or the COD its carrier collected.
 
 The words on the page are Thai constants, not gettext: a Thai tax document is written in
 Thai (Revenue Code s.86/4) whatever language the person printing it reads. Amounts are
@@ -28,8 +29,10 @@ from django.utils import translation
 from talad import promptpay
 from talad.accounting.books import accounting_settings
 from talad.accounting.models import Document, DocumentType
-from talad.orders.models import PaymentStatus
+from talad.orders.carriers import carrier_name
+from talad.orders.models import PaymentMethod, PaymentStatus, Status
 from talad.paper import ThaiPDF
+from talad.payments.models import PaymentKind
 from talad.thai_dates import be_date, be_datetime
 from talad.thai_words import baht_text
 
@@ -52,6 +55,10 @@ RECEIPTS = frozenset(
         DocumentType.ABBREVIATED_TAX_INVOICE,
     }
 )
+
+
+# The carrier collected the money on delivery (and may have paid it out already).
+COD_COLLECTED = frozenset({PaymentStatus.COD_COLLECTED, PaymentStatus.COD_REMITTED})
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ def lay_out(document: Document, *, copies: Sequence[str] = BOTH) -> tuple[ThaiPD
     if not copies or set(copies) - set(COPIES):
         raise ValueError(f"copies must be some of {sorted(COPIES)}")
     bill = unpaid_bill(document)
+    paid = how_paid(document)
     with translation.override("th"):  # the type's label, as the law wants it
         title = str(DocumentType(document.doc_type).label)
         reason = document.get_reason_code_display() if document.reason_code else ""
@@ -101,6 +109,7 @@ def lay_out(document: Document, *, copies: Sequence[str] = BOTH) -> tuple[ThaiPD
     pages = []
     for copy in copies:
         page = Page(pdf, document, lines, title, COPIES[copy], bill, original, reason)
+        page.paid = paid
         page.draw()
         pages.append(page)
     return pdf, pages
@@ -128,6 +137,48 @@ def unpaid_bill(document: Document) -> Bill | None:
     try:
         return Bill(payload=promptpay.payload(target, due), amount=due, target=target)
     except ValueError:  # a target saved before it was checked: no QR rather than no PDF
+        return None
+
+
+def how_paid(document: Document) -> list[str]:
+    """How the customer paid, in Thai, for a receipt's page: each payment received for its
+    order (method, amount, date and time, reference), or the COD the carrier collected on
+    delivery. Empty for other documents: a bill is not paid yet."""
+    if document.doc_type not in RECEIPTS or document.order_id is None:
+        return []
+    order = document.order
+    lines = []
+    with translation.override("th"):
+        payments = order.payments.filter(kind=PaymentKind.PAYMENT).order_by("paid_at", "id")
+        for p in payments:
+            text = f"{p.get_method_display()} {money(p.amount)} บาท เมื่อ {be_datetime(p.paid_at)}"
+            lines.append(text + (f" เลขอ้างอิง {p.reference}" if p.reference else ""))
+        if order.is_cod and order.payment_status in COD_COLLECTED:
+            delivered = order.status_changes.filter(action="deliver").order_by("-id").first()
+            text = (
+                f"เก็บเงินปลายทาง (COD) {money(order.total)} บาท"
+                f" ขนส่ง {carrier_name(order.shop, order.carrier)} เลขพัสดุ {order.tracking_number}"
+            )
+            lines.append(text + (f" ส่งถึงเมื่อ {be_datetime(delivered.at)}" if delivered else ""))
+    return lines
+
+
+def unpaid_order_qr(order) -> Bill | None:
+    """The QR the order page shows an unpaid order, for the seller to send in the chat: the
+    order's total, paid to the shop's PromptPay target. None for an order already paid, on
+    its way by COD or paid through a marketplace, cancelled, or when no target is set."""
+    if order.status != Status.PENDING or order.payment_status != PaymentStatus.UNPAID:
+        return None
+    if order.payment_method in (PaymentMethod.COD, PaymentMethod.MARKETPLACE) or order.total <= 0:
+        return None
+    target = accounting_settings(order.shop).promptpay_target
+    if not target:
+        return None
+    try:
+        return Bill(
+            payload=promptpay.payload(target, order.total), amount=order.total, target=target
+        )
+    except ValueError:
         return None
 
 
@@ -160,16 +211,25 @@ def text_lines(
 
 
 def grid_head(pdf: ThaiPDF, columns: Sequence[Column], *, size: float = 9) -> None:
-    """A shaded header row at the cursor; the cursor moves below it, body font restored."""
+    """A shaded header row at the cursor; the cursor moves below it, body font restored.
+
+    A title wider than its column wraps onto a second line (all cells as tall as the tallest),
+    so a long legal heading such as "มูลค่าสินค้าหรือบริการ" never runs into its neighbour."""
     body = pdf.font_size_pt
     pdf.set_font(style="B", size=size)
     pdf.set_fill_color(SHADE)
+    pad, line_h = 1, pdf.font_size * LINE
+    titles = [pdf.wrap(column.title, column.width - 2 * pad) for column in columns]
+    height = max(7, max(len(lines) for lines in titles) * line_h + 2)
     x, y = pdf.l_margin, pdf.get_y()
-    for column in columns:
-        pdf.set_xy(x, y)
-        pdf.cell(column.width, 7, column.title, border=1, align="C", fill=True)
+    for lines, column in zip(titles, columns, strict=True):
+        pdf.rect(x, y, column.width, height, style="DF")
+        top = y + (height - len(lines) * line_h) / 2
+        for k, text in enumerate(lines):
+            pdf.set_xy(x + pad, top + k * line_h)
+            pdf.cell(column.width - 2 * pad, line_h, text, align="C")
         x += column.width
-    pdf.set_xy(pdf.l_margin, y + 7)
+    pdf.set_xy(pdf.l_margin, y + height)
     pdf.set_font(style="", size=body)
 
 
@@ -219,6 +279,7 @@ class Page:
         self.width = pdf.w - 2 * MARGIN
         self.bottom = pdf.h - MARGIN
         self.qr_box: tuple[int, float, float, float] | None = None  # page, x, y, size
+        self.paid: list[str] = []  # how the customer paid (receipts), see how_paid
 
     def draw(self) -> None:
         self.pdf.add_page()
@@ -226,6 +287,7 @@ class Page:
         self._parties()
         self._table()
         self._totals()
+        self._how_paid()
         self._signatures()
         self._footer()
 
@@ -402,6 +464,23 @@ class Page:
         if self.bill:
             self._qr(left_w)
         pdf.set_y(max(pdf.get_y(), right_end) + 4)
+
+    def _how_paid(self) -> None:
+        """ "ชำระโดย" and one line per payment, below the totals."""
+        if not self.paid:
+            return
+        pdf = self.pdf
+        pdf.set_font(style="", size=10)
+        wrapped = [pdf.wrap(text, self.width - 8) for text in self.paid]
+        if pdf.get_y() + 6 + 5 * sum(len(w) for w in wrapped) > self.bottom - 30:
+            self._next_page()
+        pdf.set_font(style="B", size=10)
+        pdf.cell(self.width, 5.5, "ชำระโดย", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(style="", size=10)
+        for text in self.paid:
+            pdf.set_x(MARGIN + 4)
+            text_lines(pdf, self.width - 4, 5, text)
+        pdf.ln(2)
 
     def _total_rows(self) -> list[tuple[str, Decimal]]:
         doc = self.doc

@@ -76,10 +76,15 @@ def money_credit_role(order: Order, amount: Decimal) -> str:
 
 
 def refund_role(order: Order | None, amount: Decimal) -> str:
-    """What a credit note or a return reduces: the receivable while unpaid, the platform's
-    balance for marketplace orders, otherwise the bank (the refund is paid from it)."""
+    """What a credit note or a return reduces: the receivable while unpaid; a refund owed to
+    the customer when the order records one (cancel or return of a paid order: the money
+    leaves later, as a refund payment, payments.refunds); the platform's balance for a
+    marketplace order; otherwise the bank (a credit note given by hand is paid from it)."""
     if order is not None:
-        for role in (R.AR_TRADE, R.AR_MARKETPLACE):
-            if order_balance(order, role) >= amount:
-                return role
+        if order_balance(order, R.AR_TRADE) >= amount:
+            return R.AR_TRADE
+        if order.refund_owed > 0:
+            return R.REFUNDS_PAYABLE
+        if order_balance(order, R.AR_MARKETPLACE) >= amount:
+            return R.AR_MARKETPLACE
     return R.BANK

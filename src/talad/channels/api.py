@@ -1,9 +1,12 @@
 """/api/v1/parse-contact — smart paste for integrations (a chat bot, a website checkout)."""
 
+from typing import Literal
+
 from ninja import Router, Schema
 from pydantic import Field
 
 from talad.api_types import ObjectIn, error_responses
+from talad.channels.selectors import paste_catalogue
 from talad.channels.smart_paste import parse_contact
 from talad.orders.customers import known_customer
 from talad.shops.permissions import require
@@ -38,15 +41,27 @@ class KnownCustomerOut(Schema):
     refused_cod_count: int
 
 
+class ProposedLineOut(Schema):
+    sku: str
+    quantity: int
+
+
 class ParsedContactOut(Schema):
     name: str
-    phone: str
+    phone: str = Field(description="The contact phone: the first mobile, else the first landline")
+    other_phones: list[str] = Field(description="Other phones in the text, kept for the seller")
     address: AddressOut
     candidates: list[CandidateOut] = Field(
         description="Equally likely areas when the text does not settle one; empty when it does"
     )
     customer: KnownCustomerOut | None = Field(
         description="The shop's customer with this phone, if there is one"
+    )
+    payment_method: Literal["cod", "transfer"] | None = Field(
+        description="What the chat says about paying (เก็บเงินปลายทาง → cod, โอน → transfer)"
+    )
+    lines: list[ProposedLineOut] = Field(
+        description="The shop's products the chat asks for, for the seller to confirm"
     )
 
 
@@ -58,10 +73,11 @@ class ParsedContactOut(Schema):
 )
 def parse(request, payload: ParseContactIn):
     require(request.actor, "view_orders")
-    parsed = parse_contact(payload.text)
+    parsed = parse_contact(payload.text, paste_catalogue(shop=request.shop))
     return {
         "name": parsed.name,
         "phone": parsed.phone,
+        "other_phones": parsed.other_phones,
         "address": {
             "line": parsed.address_line,
             "subdistrict": parsed.subdistrict,
@@ -71,4 +87,6 @@ def parse(request, payload: ParseContactIn):
         },
         "candidates": parsed.candidates,
         "customer": known_customer(shop=request.shop, phone=parsed.phone),
+        "payment_method": parsed.payment_method,
+        "lines": [{"sku": li.sku, "quantity": li.quantity} for li in parsed.lines],
     }

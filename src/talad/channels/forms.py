@@ -27,6 +27,11 @@ class NewOrderForm(OnceForm):
     district = forms.CharField(label=_("เขต / อำเภอ"), max_length=100, required=False)
     province = forms.CharField(label=_("จังหวัด"), max_length=100, required=False)
     postcode = forms.CharField(label=_("รหัสไปรษณีย์"), max_length=5, required=False)
+    # For a buyer who asks for a full tax invoice (ใบกำกับภาษีเต็มรูป).
+    tax_id = forms.CharField(label=_("เลขประจำตัวผู้เสียภาษีของผู้ซื้อ"), max_length=17, required=False)
+    branch_code = forms.CharField(
+        label=_("สาขา (00000 = สำนักงานใหญ่)"), max_length=5, required=False
+    )
     shipping_fee = forms.DecimalField(
         label=_("ค่าส่ง"), max_digits=12, decimal_places=2, min_value=0, initial=0
     )

@@ -1,10 +1,14 @@
 """Smart paste: the name, phone and Thai address in what a customer typed into a chat.
 
-`parse_contact(text)` is a pure function (no database, no Django): the order form and
-`POST /api/v1/parse-contact` both call it. It reads, in this order (docs/design/shipping.md#addresses):
+`parse_contact(text, catalogue)` is a pure function (no database, no Django): the order form
+and `POST /api/v1/parse-contact` both call it, passing the shop's sellable variants
+(`channels.selectors.paste_catalogue`). It reads, in this order (docs/design/shipping.md#smart-paste):
 
 1. phones, in any common spelling (`081-234-5678`, `+66 81 234 5678`, `02 123 4567`),
-   checked with `phonenumbers` and written `0XXXXXXXXX`; the first valid one is the phone;
+   checked with `phonenumbers` and written `0XXXXXXXXX`; the first mobile is the phone (a
+   courier calls a mobile), else the first landline; the others are kept in `other_phones`;
+   then the order talk (`chat_order.read_order`): products, counts and the payment method,
+   whose words are kept out of the name and the address line;
 2. the postcode: the last five-digit number that is a real postcode;
 3. area names after a marker (ต./ตำบล/แขวง, อ./อำเภอ/เขต, จ./จังหวัด), the longest known
    name that follows, so glued text (`ต.คลองหนึ่งอ.คลองหลวง`) reads too; กทม./กรุงเทพฯ,
@@ -42,11 +46,14 @@ import difflib
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 import geothai
 import phonenumbers
+
+from talad.channels.chat_order import CatalogueItem, ProposedLine, read_order
 
 MAX_CHARS = 20_000
 # More equally good areas than this is no longer a choice a seller can make from a list.
@@ -76,6 +83,10 @@ class ParsedContact:
     # Equally likely areas when the text does not settle one: dicts with
     # subdistrict, district, province and postcode. Empty when the area is certain.
     candidates: list[dict] = field(default_factory=list)
+    other_phones: list[str] = field(default_factory=list)
+    # The order talk: "cod", "transfer" or None, and lines for the seller to confirm.
+    payment_method: str | None = None
+    lines: list[ProposedLine] = field(default_factory=list)
 
 
 # --- the area indexes, built once -------------------------------------------------------
@@ -238,14 +249,15 @@ _NAMED_PLACE = re.compile(
 )
 
 _LABEL = re.compile(
-    r"^(?:ชื่อ\s*[-/]?\s*(?:นามสกุล|สกุล)|ชื่อผู้รับ|ผู้รับ|ชื่อ|นามสกุล|ลูกค้า"
+    r"^(?:(?:ผม|ฉัน|ดิฉัน|หนู)?ชื่อ\s*[-/]?\s*(?:นามสกุล|สกุล)|ชื่อผู้รับ|ผู้รับ|(?:ผม|ฉัน|ดิฉัน|หนู)?ชื่อ"
+    r"|นามสกุล|ลูกค้า"
     r"|ที่อยู่\s*(?:ในการจัดส่ง|จัดส่ง|ผู้รับ|สำหรับจัดส่ง)?|จัดส่งที่|ส่งที่"
     r"|เบอร์\s*โทรศัพท์|เบอร์\s*โทร|เบอร์|โทรศัพท์|โทร\.?|มือถือ|tel\.?|phone|mobile|name|address"
     r"|รหัส\s*ไปรษณีย์|ไปรษณีย์|ปณ\.|zip\s*code|zip|postcode|postal\s*code)"
     r"(?![A-Za-z])\s*[:：=\-.]?\s*",
     re.IGNORECASE,
 )
-_NAME_LABEL = re.compile(r"^(?:ชื่อ|ผู้รับ|นามสกุล|ลูกค้า|name)", re.IGNORECASE)
+_NAME_LABEL = re.compile(r"^(?:ผม|ฉัน|ดิฉัน|หนู)?(?:ชื่อ|ผู้รับ|นามสกุล|ลูกค้า|name)", re.IGNORECASE)
 _ADDRESS_LABEL = re.compile(r"^(?:ที่อยู่|address)", re.IGNORECASE)
 
 _ADDRESS_WORD = re.compile(
@@ -310,14 +322,15 @@ class _Unknown:
     end: int
 
 
-def parse_contact(text: str) -> ParsedContact:
-    """Reads the name, phone and address out of pasted chat text (see the module docstring)."""
+def parse_contact(text: str, catalogue: Iterable[CatalogueItem] = ()) -> ParsedContact:
+    """Reads the name, phone, address and order talk out of pasted chat text (see the module
+    docstring). Lines are proposed only from `catalogue`, the shop's sellable variants."""
     if not isinstance(text, str):
         return ParsedContact()
     text = _clean(text[:MAX_CHARS])
     if not text.strip():
         return ParsedContact()
-    return _Reader(text).read()
+    return _Reader(text, tuple(catalogue)).read()
 
 
 def _clean(text: str) -> str:
@@ -333,10 +346,11 @@ def _clean(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, text: str):
+    def __init__(self, text: str, catalogue: tuple[CatalogueItem, ...] = ()):
         self.text = text
+        self.catalogue = catalogue
         self.index = _index()
-        # 0 free; 1 phone or postcode; 2 a marker with its name; 3 a named place
+        # 0 free; 1 phone or postcode; 2 a marker with its name; 3 a named place; 4 order talk
         self.busy = bytearray(len(text))
         self.has_latin = re.search("[A-Za-z]{3}", text) is not None
         # spans taken out of the text: (start, end, is_address_part)
@@ -348,7 +362,8 @@ class _Reader:
 
     def read(self) -> ParsedContact:
         out = ParsedContact()
-        out.phone = self._phones()
+        out.phone, out.other_phones = self._phones()
+        self._order_talk(out)
         postcode, postcode_span = self._postcode()
         if postcode_span:
             self.removed.append((*postcode_span, True))
@@ -361,22 +376,38 @@ class _Reader:
         elif postcode:
             out.postcode = postcode
         if not (out.phone or out.postcode or out.province or out.candidates):
-            return ParsedContact()  # no phone and no place: not a contact at all
+            # No phone and no place: not a contact at all, though it may still be an order.
+            return ParsedContact(payment_method=out.payment_method, lines=out.lines)
         out.name, out.address_line = self._name_and_line()
         return out
 
     # -- phones and postcode
 
-    def _phones(self) -> str:
-        found = ""
+    def _phones(self) -> tuple[str, list[str]]:
+        found: list[str] = []
         for m in _PHONE.finditer(self.text):
             number, end = _valid_phone(self.text, m.start(), m.end())
             if not number:
                 continue
             self._mark(m.start(), end, 1)
             self.removed.append((m.start(), end, False))
-            found = found or number
-        return found
+            if number not in found:
+                found.append(number)
+        mobiles = [n for n in found if len(n) == 10]  # Thai mobiles have ten digits, landlines nine
+        contact = (mobiles or found or [""])[0]
+        return contact, [n for n in found if n != contact]
+
+    def _order_talk(self, out: ParsedContact) -> None:
+        """Products, counts and payment words: read, then kept out of name and address."""
+        phones = [(start, end) for start, end, _address in self.removed]
+        talk = read_order(self.text, self.catalogue, blocked=phones)
+        out.payment_method, out.lines = talk.payment_method, talk.lines
+        for start, end in talk.spans:
+            start = next((i for i in range(start, end) if not self.busy[i]), end)
+            stop = next((i for i in range(start, end) if self.busy[i]), end)
+            if start < stop:
+                self._mark(start, stop, 4)
+                self.removed.append((start, stop, False))
 
     def _postcode(self) -> tuple[str, tuple[int, int] | None]:
         last = None
@@ -627,7 +658,7 @@ class _Reader:
         return added
 
     def _inside_ok(self, start: int, end: int) -> bool:
-        if any(self.busy[i] == 1 for i in range(start, end)):
+        if any(self.busy[i] in (1, 4) for i in range(start, end)):
             return False
         return not (end < len(self.text) and _COMBINING.match(self.text, end))
 

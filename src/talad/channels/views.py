@@ -2,14 +2,17 @@
 
 The order is created by orders.services.create_order, the same service as the API."""
 
-from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from talad.catalog.models import Variant
+from talad.catalog.selectors import find_variants
 from talad.channels.forms import NewOrderForm
+from talad.channels.selectors import paste_catalogue
 from talad.channels.smart_paste import parse_contact
 from talad.errors import TaladError
 from talad.forms import act_once, add_domain_error
@@ -46,7 +49,7 @@ def new_order(request):
     )
 
 
-def _create(request, data: dict, lines: list[dict]) -> str:
+def _create(request, data: dict, lines: list[dict]) -> tuple[str, str]:
     customer = {
         "name": data["name"],
         "phone": data["phone"],
@@ -57,6 +60,8 @@ def _create(request, data: dict, lines: list[dict]) -> str:
             "province": data["province"],
             "postcode": data["postcode"],
         },
+        "tax_id": data["tax_id"].replace("-", "").replace(" ", ""),
+        "branch_code": data["branch_code"],
     }
     new = read(
         NewOrder,
@@ -71,7 +76,8 @@ def _create(request, data: dict, lines: list[dict]) -> str:
         },
     )
     order, _created = create_order(shop=request.shop, by=request.actor, order=new)
-    return reverse("orders:detail", args=[order.pk])
+    notice = _("ออเดอร์นี้บันทึกแล้ว: %(n)s (ไม่ได้สร้างซ้ำ)") % {"n": order.number}
+    return reverse("orders:detail", args=[order.pk]), notice
 
 
 def _posted_lines(post) -> list[dict]:
@@ -125,12 +131,13 @@ def _totals(shop, lines: list[dict], form) -> dict:
 @require_POST
 @shop_page("manage_orders")
 def parse(request):
-    """The customer fields filled from the pasted chat text (an htmx fragment)."""
+    """The customer fields filled from the pasted chat text (an htmx fragment), with the
+    products it asks for offered to add and the payment method set when the chat says it
+    (both swapped out of band: they live further down the page)."""
     text = request.POST.get("chat_text", "")[:5000]
-    parsed = parse_contact(text)
-    form = NewOrderForm(
-        initial={field: getattr(parsed, field) for field in NewOrderForm.CUSTOMER_FIELDS}
-    )
+    parsed = parse_contact(text, paste_catalogue(shop=request.shop))
+    initial = {field: getattr(parsed, field) for field in NewOrderForm.CUSTOMER_FIELDS}
+    form = NewOrderForm(initial={**initial, "payment_method": parsed.payment_method})
     customer = None
     if parsed.phone:
         try:
@@ -144,21 +151,27 @@ def parse(request):
         "parsed": parsed,
         "raw_text": text,
     }
-    return render(request, "channels/new_order.html#customer", context)
+    proposed = _line_rows(
+        request.shop,
+        [{"sku": li.sku, "quantity": li.quantity, "unit_price": None} for li in parsed.lines],
+    )
+    for row, line in zip(proposed, parsed.lines, strict=True):
+        row["said"] = line.said
+    html = render_to_string("channels/new_order.html#customer", context, request)
+    html += render_to_string(
+        "channels/new_order.html#proposed", {"proposed": proposed, "oob": True}, request
+    )
+    if parsed.payment_method:
+        html += render_to_string(
+            "channels/new_order.html#payment", {"form": form, "oob": True}, request
+        )
+    return HttpResponse(html)
 
 
 @shop_page("manage_orders")
 def product_search(request):
     q = request.GET.get("q", "").strip()[:100]
-    variants = []
-    if q:
-        variants = list(
-            Variant.objects.for_shop(request.shop)
-            .select_related("product")
-            .filter(active=True)
-            .filter(Q(sku__icontains=q) | Q(barcode=q) | Q(product__name__icontains=q))
-            .order_by("sku")[:15]
-        )
+    variants = find_variants(shop=request.shop, q=q)
     rows = [
         {"variant": v, "available": available_to_sell(shop=request.shop, variant=v)}
         for v in variants
@@ -169,7 +182,9 @@ def product_search(request):
 @shop_page("manage_orders")
 def line_row(request):
     sku = request.GET.get("sku", "")
-    rows = _line_rows(request.shop, [{"sku": sku, "quantity": 1, "unit_price": None}])
+    qty = request.GET.get("qty", "")  # a line proposed from the chat comes with its count
+    quantity = int(qty) if qty.isdigit() and 0 < int(qty) <= 999 else 1
+    rows = _line_rows(request.shop, [{"sku": sku, "quantity": quantity, "unit_price": None}])
     return render(request, "channels/new_order.html#line", {"line": rows[0]})
 
 

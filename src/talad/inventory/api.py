@@ -18,7 +18,7 @@ from talad.api_types import (
 )
 from talad.catalog.selectors import variant_by_sku
 from talad.inventory import selectors, services
-from talad.inventory.models import MovementKind
+from talad.inventory.models import MovementKind, PaidBy
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
 from talad.shops.permissions import require
 
@@ -39,6 +39,11 @@ class ReceiveIn(ObjectIn):
     quantity: Quantity
     unit_cost: Money
     reason: str = Field("", max_length=255)
+    # The purchase (optional): how it was paid (on credit: owed to the supplier), who sold
+    # it, and the supplier's delivery note or tax invoice number.
+    paid_by: PaidBy = PaidBy.CREDIT
+    supplier: str = Field("", max_length=200)
+    purchase_reference: str = Field("", max_length=100)
 
 
 class AdjustIn(ObjectIn):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talad.dates import validate_seller_day
 from talad.forms import OnceForm
-from talad.inventory.models import MovementKind
+from talad.inventory.models import MovementKind, PaidBy
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -51,6 +51,13 @@ class ReceiveForm(_StockForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     reason = forms.CharField(label=_("หมายเหตุ"), max_length=255, required=False)
+    paid_by = forms.ChoiceField(
+        label=_("ชำระโดย"), choices=PaidBy.choices, initial=PaidBy.CREDIT, required=False
+    )
+    supplier = forms.CharField(label=_("ผู้ขาย"), max_length=200, required=False)
+    purchase_reference = forms.CharField(
+        label=_("เลขที่ใบส่งของ / ใบกำกับภาษีผู้ขาย"), max_length=100, required=False
+    )
 
 
 class AdjustForm(_StockForm):

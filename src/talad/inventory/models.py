@@ -64,6 +64,56 @@ class MovementKind(models.TextChoices):
     DAMAGE = "damage", _("รับคืน (ชำรุด)")
 
 
+class Supplier(ShopOwned):
+    """Who the shop buys from; named on a receipt so its payable has a name."""
+
+    name = models.CharField(_("ผู้ขาย"), max_length=200)
+    tax_id = models.CharField(_("เลขประจำตัวผู้เสียภาษี"), max_length=13, blank=True)
+    phone = models.CharField(_("เบอร์โทร"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(ShopOwned.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "name"], name="supplier_name_unique_per_shop")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaidBy(models.TextChoices):
+    """How a receipt was paid for: the account the books credit (docs/design/stock.md#cost)."""
+
+    CREDIT = "credit", _("เงินเชื่อ (ค้างจ่ายผู้ขาย)")
+    CASH = "cash", _("เงินสด")
+    BANK = "bank", _("โอนจากบัญชีธนาคาร")
+
+
+class Purchase(ShopOwned):
+    """What one receipt of goods cost and how it was paid; its `receive` movements point here.
+
+    Written once with the receipt and never changed: a wrong receipt is undone by an
+    adjustment, as on the shelf."""
+
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="purchases"
+    )
+    reference = models.CharField(_("เลขที่ใบส่งของ / ใบกำกับภาษีผู้ขาย"), max_length=100, blank=True)
+    paid_by = models.CharField(_("ชำระโดย"), max_length=10, choices=PaidBy.choices)
+    amount = models.DecimalField(_("มูลค่าสินค้า"), max_digits=14, decimal_places=2)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(ShopOwned.Meta):
+        indexes = [models.Index(fields=["shop", "supplier", "-id"], name="purchases_by_supplier")]
+
+    def __str__(self) -> str:
+        return self.reference or f"#{self.pk}"
+
+
 class AppendOnlyQuerySet(ShopScopedQuerySet):
     def update(self, **kwargs):
         raise TypeError("the stock ledger is append-only")
@@ -91,6 +141,9 @@ class StockMovement(ShopOwned):
     unit_cost = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     reason = models.CharField(max_length=255, blank=True)
     reference = models.CharField(max_length=80, blank=True, help_text="e.g. order:SO-000123")
+    purchase = models.ForeignKey(
+        Purchase, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

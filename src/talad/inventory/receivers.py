@@ -3,9 +3,10 @@
 from django.dispatch import receiver
 
 from talad.inventory.models import Warehouse
+from talad.inventory.selectors import DEFAULT_WAREHOUSE_NAME
 from talad.shops.signals import shop_created
 
 
 @receiver(shop_created)
 def create_default_warehouse(sender, *, shop, **kwargs) -> None:
-    Warehouse.objects.create(shop=shop, name="คลังหลัก", code="main", is_default=True)
+    Warehouse.objects.create(shop=shop, name=DEFAULT_WAREHOUSE_NAME, code="main", is_default=True)

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from talad.catalog.models import Variant
+from talad.catalog.selectors import search_words, variant_matches
 from talad.errors import NotFound
 from talad.inventory.models import StockLevel, StockMovement, Warehouse
 from talad.shops.models import Shop
@@ -82,7 +84,8 @@ def stock_page(
 ) -> list[StockLine]:
     """The stock page, by SKU, keyset-paginated on the SKU (unique in a shop).
 
-    `q` finds a SKU, a product or option name, or an exact barcode. Low means what `low_stock`
+    Each word of `q` is in the SKU, the product or option name, or is the exact barcode
+    (catalog.selectors.variant_matches). Low means what `low_stock`
     means: an active plain variant whose available over all warehouses is at or below its
     threshold."""
     variants = (
@@ -96,14 +99,8 @@ def stock_page(
         .annotate(available_total=F("on_hand_total") - F("reserved_total"))
         .order_by("sku")
     )
-    if q and q.strip():
-        q = q.strip()
-        variants = variants.filter(
-            Q(sku__icontains=q)
-            | Q(name__icontains=q)
-            | Q(product__name__icontains=q)
-            | Q(barcode=q)
-        )
+    if words := search_words(q):
+        variants = variants.filter(variant_matches(words))
     if low_only:
         variants = variants.filter(
             active=True, is_bundle=False, available_total__lte=F("low_stock_threshold")
@@ -124,6 +121,22 @@ def stock_page(
         )
         for v in variants
     ]
+
+
+# The warehouse every shop starts with. Its name is stored in Thai and drawn in the reader's
+# language; a name the seller typed is shown as typed.
+DEFAULT_WAREHOUSE_NAME = gettext_noop("คลังหลัก")
+
+
+def warehouse_label(warehouse: Warehouse) -> str:
+    if warehouse.is_default and warehouse.name == DEFAULT_WAREHOUSE_NAME:
+        return _(DEFAULT_WAREHOUSE_NAME)
+    return warehouse.name or warehouse.code
+
+
+def warehouse_names(*, shop: Shop) -> dict[str, str]:
+    """code → what the stock pages call the warehouse."""
+    return {w.code: warehouse_label(w) for w in Warehouse.objects.for_shop(shop).order_by("code")}
 
 
 def default_warehouse(shop: Shop) -> Warehouse:

@@ -5,7 +5,10 @@ The rules that keep a seller from selling what they do not have:
   never a read in Python followed by a write, so concurrent orders cannot both take the last unit;
 - an action on several rows touches them in ascending StockLevel id, one order everywhere,
   so concurrent multi-SKU orders cannot deadlock;
-- every change writes its StockMovement rows in the same transaction (ledger = levels).
+- every change writes its StockMovement rows in the same transaction (ledger = levels);
+- every change of on-hand or cost locks the variant first (FOR NO KEY UPDATE, ascending id)
+  and reports what it did to the stock value, so the books follow the stock to the satang
+  (manual changes through inventory.signals.stock_changed, order-driven ones as return values).
 Bundles act on their components.
 """
 
@@ -21,14 +24,26 @@ from talad.api_types import MAX_QUANTITY
 from talad.catalog.models import BundleComponent, Variant
 from talad.catalog.selectors import variant_by_sku
 from talad.errors import TaladError
+from talad.inventory.effects import StockAdjusted, StockReceived
 from talad.inventory.errors import InsufficientStock, StockRuleBroken
-from talad.inventory.models import MovementKind, StockLevel, StockMovement, Warehouse
+from talad.inventory.models import (
+    MovementKind,
+    PaidBy,
+    Purchase,
+    StockLevel,
+    StockMovement,
+    Supplier,
+    Warehouse,
+)
 from talad.inventory.selectors import default_warehouse
+from talad.inventory.signals import stock_changed
 from talad.money import parse_amount
 from talad.shops.actors import Actor
 from talad.shops.models import Shop
 from talad.shops.permissions import require
 from talad.shops.services import record_audit
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -52,19 +67,39 @@ def receive_stock(
     by: Actor,
     reason: str = "",
     warehouse: Warehouse | None = None,
+    paid_by: str = PaidBy.CREDIT,
+    supplier: str = "",
+    purchase_reference: str = "",
 ) -> StockLevel:
-    """Goods in. Updates the variant's moving-average cost over all its warehouses."""
+    """Goods in, with the purchase they came with: who sold them (optional), their delivery
+    note or tax invoice number (optional), and how they were paid — in cash, from the bank,
+    or on credit (the default: owed to the supplier until paid). Updates the variant's
+    moving-average cost over all its warehouses; the books post the receipt."""
     require(by, "change_stock")
     _check_quantity(quantity, "quantity")
     unit_cost = parse_amount(unit_cost, "unit_cost")
+    if paid_by not in PaidBy.values:
+        raise TaladError(
+            _("ชำระโดยต้องเป็นหนึ่งใน %(a)s") % {"a": ", ".join(PaidBy.values)},
+            fields={"paid_by": "invalid"},
+        )
+    supplier = _text(supplier, "supplier", 200)
+    purchase_reference = _text(purchase_reference, "purchase_reference", 100)
     warehouse = warehouse or default_warehouse(shop)
     variant = _plain_variant(shop, sku, locked=True)
-    held = (
-        StockLevel.objects.for_shop(shop).filter(variant=variant).aggregate(n=Sum("on_hand"))["n"]
-        or 0
-    )
-    variant.cost = _moving_average(variant.cost, max(held, 0), unit_cost, quantity)
+    held = max(_held(shop, [variant.pk])[variant.pk], 0)
+    value_before = stock_value(variant.cost, held)
+    variant.cost = _moving_average(variant.cost, held, unit_cost, quantity)
     Variant.objects.for_shop(shop).filter(pk=variant.pk).update(cost=variant.cost)
+    purchase = Purchase.objects.create(
+        shop=shop,
+        supplier=_supplier(shop, supplier),
+        reference=purchase_reference,
+        paid_by=paid_by,
+        amount=stock_value(unit_cost, quantity),
+        user_id=by.user_id,
+        actor=by.label[:80],
+    )
     level_id = _level_ids(shop, warehouse, [variant.pk])[variant.pk]
     StockLevel.objects.for_shop(shop).filter(pk=level_id).update(on_hand=F("on_hand") + quantity)
     _write_ledger(
@@ -74,7 +109,9 @@ def receive_stock(
         MovementKind.RECEIVE,
         [(variant, quantity, 0, 0)],
         reason=reason,
+        reference=f"purchase:{purchase_reference or purchase.pk}",
         unit_cost=unit_cost,
+        purchase=purchase,
     )
     record_audit(
         shop=shop,
@@ -85,7 +122,25 @@ def receive_stock(
             "quantity": quantity,
             "unit_cost": str(unit_cost),
             "average_cost": str(variant.cost),
+            "paid_by": paid_by,
+            "supplier": supplier,
+            "purchase_reference": purchase_reference,
         },
+    )
+    stock_changed.send(
+        sender=StockMovement,
+        shop=shop,
+        change=StockReceived(
+            purchase_id=purchase.pk,
+            sku=variant.sku,
+            quantity=quantity,
+            amount=purchase.amount,
+            paid_by=paid_by,
+            supplier=supplier,
+            reference=purchase_reference,
+            value_change=stock_value(variant.cost, held + quantity) - value_before,
+        ),
+        by=by,
     )
     return StockLevel.objects.for_shop(shop).get(pk=level_id)
 
@@ -112,7 +167,8 @@ def adjust_stock(
         raise TaladError(_("จำนวนมากเกินไป"), fields={"quantity_delta": "too_large"})
     reason = _required_reason(reason)
     warehouse = warehouse or default_warehouse(shop)
-    variant = _plain_variant(shop, sku)
+    variant = _plain_variant(shop, sku, locked=True)
+    held = _held(shop, [variant.pk])[variant.pk]
     level_id = _level_ids(shop, warehouse, [variant.pk])[variant.pk]
     rows = StockLevel.objects.for_shop(shop).filter(pk=level_id)
     if quantity_delta < 0:
@@ -131,9 +187,16 @@ def adjust_stock(
             },
             fields={"quantity_delta": "below_available"},
         )
-    _write_ledger(
-        shop, warehouse, by, MovementKind.ADJUST, [(variant, quantity_delta, 0, 0)], reason=reason
+    (movement,) = _write_ledger(
+        shop,
+        warehouse,
+        by,
+        MovementKind.ADJUST,
+        [(variant, quantity_delta, 0, 0)],
+        reason=reason,
+        cost_from_variant=True,
     )
+    _announce_adjustment(shop, by, movement, held)
     level = StockLevel.objects.for_shop(shop).get(pk=level_id)
     record_audit(
         shop=shop,
@@ -158,7 +221,8 @@ def count_stock(
     require(by, "change_stock")
     _check_quantity(counted, "counted", allow_zero=True)
     warehouse = warehouse or default_warehouse(shop)
-    variant = _plain_variant(shop, sku)
+    variant = _plain_variant(shop, sku, locked=True)
+    held = _held(shop, [variant.pk])[variant.pk]
     level_id = _level_ids(shop, warehouse, [variant.pk])[variant.pk]
     level = StockLevel.objects.for_shop(shop).select_for_update().get(pk=level_id)
     if counted < level.reserved and not variant.allow_backorder:
@@ -169,14 +233,17 @@ def count_stock(
         )
     difference = counted - level.on_hand
     StockLevel.objects.for_shop(shop).filter(pk=level_id).update(on_hand=counted)
-    _write_ledger(
+    (movement,) = _write_ledger(
         shop,
         warehouse,
         by,
         MovementKind.COUNT,
         [(variant, difference, 0, 0)],
         reason=f"นับได้ {counted}",  # kept in the ledger in Thai, whatever the page language
+        cost_from_variant=True,
     )
+    if difference:
+        _announce_adjustment(shop, by, movement, held)
     record_audit(
         shop=shop,
         by=by,
@@ -259,9 +326,11 @@ def ship_stock(
 ) -> Decimal:
     """Reserved stock leaves the building: on_hand and reserved both drop.
 
-    Returns the cost of the goods shipped at the moving-average cost, for the journal."""
+    Returns the cost of the goods shipped, for the journal: what the stock value fell by at
+    the moving-average cost (variants locked first, then levels)."""
     warehouse = warehouse or default_warehouse(shop)
-    needs = _expand(shop, lines)
+    needs = _locked_needs(shop, _expand(shop, lines))
+    held = _held(shop, [n.variant.pk for n in needs])
     _apply_in_lock_order(shop, warehouse, needs, reserved=-1, on_hand=-1, what=_("จัดส่ง"))
     _write_ledger(
         shop,
@@ -272,7 +341,14 @@ def ship_stock(
         reference=reference,
         cost_from_variant=True,
     )
-    return sum((n.variant.cost * n.quantity for n in needs), Decimal("0")).quantize(Decimal("0.01"))
+    return sum(
+        (
+            stock_value(n.variant.cost, held[n.variant.pk])
+            - stock_value(n.variant.cost, held[n.variant.pk] - n.quantity)
+            for n in needs
+        ),
+        Decimal("0.00"),
+    )
 
 
 @transaction.atomic
@@ -284,24 +360,117 @@ def return_stock(
     reference: str,
     by: Actor,
     warehouse: Warehouse | None = None,
-) -> None:
-    """Goods back from a customer: `sellable` to on-hand, `damaged` to the damaged count."""
+) -> Decimal:
+    """Goods back from a customer: `sellable` to on-hand, `damaged` to the damaged count.
+
+    Each unit comes back at the cost it left at (the reference's `ship` movement; the
+    current cost if it never shipped). Returns, for the books: for `sellable`, what the stock
+    value rose by (the units re-enter the moving average); for `damaged`, what those units
+    cost when they left (they are counted but never sold, so they carry no value)."""
     if condition not in ("sellable", "damaged"):
         raise TaladError(_("สภาพสินค้าต้องเป็น sellable หรือ damaged"), fields={"condition": "invalid"})
     warehouse = warehouse or default_warehouse(shop)
+    sellable = condition == "sellable"
     needs = _expand(shop, lines)
-    column = "on_hand" if condition == "sellable" else "damaged"
+    if sellable:
+        needs = _locked_needs(shop, needs)
+    left_at = _shipped_costs(shop, reference)
+    costs = {n.variant.pk: left_at.get(n.variant.pk, n.variant.cost) for n in needs}
+    value = Decimal("0.00")
+    if sellable:
+        held = _held(shop, [n.variant.pk for n in needs])
+        for need in needs:
+            variant, h = need.variant, max(held[need.variant.pk], 0)
+            before = stock_value(variant.cost, h)
+            variant.cost = _moving_average(variant.cost, h, costs[variant.pk], need.quantity)
+            Variant.objects.for_shop(shop).filter(pk=variant.pk).update(cost=variant.cost)
+            value += stock_value(variant.cost, h + need.quantity) - before
+    else:
+        value = sum((stock_value(costs[n.variant.pk], n.quantity) for n in needs), value)
+    column = "on_hand" if sellable else "damaged"
     level_ids = _level_ids(shop, warehouse, [n.variant.pk for n in needs])
     for need in sorted(needs, key=lambda n: level_ids[n.variant.pk]):
         StockLevel.objects.for_shop(shop).filter(pk=level_ids[need.variant.pk]).update(
             **{column: F(column) + need.quantity}
         )
-    kind = MovementKind.RETURN if condition == "sellable" else MovementKind.DAMAGE
+    kind = MovementKind.RETURN if sellable else MovementKind.DAMAGE
     deltas = [
-        (n.variant, n.quantity, 0, 0) if condition == "sellable" else (n.variant, 0, 0, n.quantity)
-        for n in needs
+        (n.variant, n.quantity, 0, 0) if sellable else (n.variant, 0, 0, n.quantity) for n in needs
     ]
-    _write_ledger(shop, warehouse, by, kind, deltas, reference=reference, cost_from_variant=True)
+    _write_ledger(shop, warehouse, by, kind, deltas, reference=reference, unit_costs=costs)
+    return value
+
+
+# --- Stock value ---------------------------------------------------------------------------
+
+
+def stock_value(cost: Decimal, units: int) -> Decimal:
+    """What `units` are worth at `cost`, to the satang (half up). The books keep the inventory
+    account at the sum of this over a shop's variants (on hand, all warehouses)."""
+    return (cost * units).quantize(CENT, ROUND_HALF_UP)
+
+
+def _held(shop: Shop, variant_ids: list[int]) -> dict[int, int]:
+    """Units on hand per variant over all warehouses (0 for a variant never stocked)."""
+    rows = (
+        StockLevel.objects.for_shop(shop)
+        .filter(variant_id__in=variant_ids)
+        .order_by()
+        .values("variant_id")
+        .annotate(n=Sum("on_hand"))
+    )
+    found = {row["variant_id"]: row["n"] or 0 for row in rows}
+    return {pk: found.get(pk, 0) for pk in variant_ids}
+
+
+def _locked_needs(shop: Shop, needs: list[_Need]) -> list[_Need]:
+    """The needs with their variants locked and re-read, in ascending variant id.
+
+    FOR NO KEY UPDATE, as receipts take it (see _plain_variant): a variant's on-hand total
+    and cost then cannot move under a change that values them. Order: variant → level."""
+    ids = sorted(n.variant.pk for n in needs)
+    locked = Variant.objects.for_shop(shop).select_for_update(no_key=True).filter(pk__in=ids)
+    fresh = {v.pk: v for v in locked.order_by("pk")}
+    return [
+        _Need(fresh[n.variant.pk], n.quantity) for n in sorted(needs, key=lambda n: n.variant.pk)
+    ]
+
+
+def _shipped_costs(shop: Shop, reference: str) -> dict[int, Decimal]:
+    """The unit cost each variant left at under this reference (its latest `ship` movement)."""
+    rows = (
+        StockMovement.objects.for_shop(shop)
+        .filter(reference=reference[:80], kind=MovementKind.SHIP, unit_cost__isnull=False)
+        .order_by("id")
+        .values_list("variant_id", "unit_cost")
+    )
+    return dict(rows)
+
+
+def _announce_adjustment(shop: Shop, by: Actor, movement: StockMovement, held: int) -> None:
+    """Tell the books what an adjustment or a count did to the stock value."""
+    variant, delta = movement.variant, movement.on_hand_delta
+    stock_changed.send(
+        sender=StockMovement,
+        shop=shop,
+        change=StockAdjusted(
+            movement_id=movement.pk,
+            kind=movement.kind,
+            sku=variant.sku,
+            quantity_change=delta,
+            value_change=stock_value(variant.cost, held + delta) - stock_value(variant.cost, held),
+            reason=movement.reason,
+        ),
+        by=by,
+    )
+
+
+def _supplier(shop: Shop, name: str) -> Supplier | None:
+    """The shop's supplier of this name, made the first time it is named (race-safe)."""
+    if not name:
+        return None
+    Supplier.objects.bulk_create([Supplier(shop=shop, name=name)], ignore_conflicts=True)
+    return Supplier.objects.for_shop(shop).get(name=name)
 
 
 # --- The pieces ----------------------------------------------------------------------------
@@ -391,8 +560,18 @@ def _write_ledger(
     reference: str = "",
     unit_cost: Decimal | None = None,
     cost_from_variant: bool = False,
-) -> None:
-    StockMovement.objects.bulk_create(
+    unit_costs: dict[int, Decimal] | None = None,
+    purchase: Purchase | None = None,
+) -> list[StockMovement]:
+    """The ledger rows of one change, stamped with a unit cost: one given, the variant's own
+    (`cost_from_variant`), or one per variant (`unit_costs`)."""
+
+    def cost_of(variant):
+        if unit_costs is not None:
+            return unit_costs[variant.pk]
+        return variant.cost if cost_from_variant else unit_cost
+
+    return StockMovement.objects.bulk_create(
         [
             StockMovement(
                 shop=shop,
@@ -402,9 +581,10 @@ def _write_ledger(
                 on_hand_delta=on_hand,
                 reserved_delta=reserved,
                 damaged_delta=damaged,
-                unit_cost=variant.cost if cost_from_variant else unit_cost,
+                unit_cost=cost_of(variant),
                 reason=reason[:255],
                 reference=reference[:80],
+                purchase=purchase,
                 user_id=by.user_id,
                 actor=by.label[:80],
             )
@@ -457,6 +637,18 @@ def _check_quantity(value, field: str, *, allow_zero: bool = False) -> None:
         raise TaladError(_("จำนวนต้องมากกว่าศูนย์"), fields={field: "not_positive"})
     if value > MAX_QUANTITY:
         raise TaladError(_("จำนวนมากเกินไป"), fields={field: "too_large"})
+
+
+def _text(value, field: str, limit: int) -> str:
+    """An optional free-text field: trimmed, at most `limit` characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TaladError(_("ต้องเป็นข้อความ"), fields={field: "invalid"})
+    value = value.strip()
+    if len(value) > limit:
+        raise TaladError(_("ยาวได้ไม่เกิน %(n)s ตัวอักษร") % {"n": limit}, fields={field: "too_long"})
+    return value
 
 
 def _required_reason(reason) -> str:

@@ -20,7 +20,7 @@ from talad.errors import NotFound, TaladError
 from talad.forms import act_once, add_domain_error
 from talad.inventory import selectors, services
 from talad.inventory.forms import STOCK_FORMS, LedgerFilters, StockFilters
-from talad.inventory.models import MovementKind
+from talad.inventory.models import MovementKind, PaidBy
 from talad.pagination import next_page_query, page_cursor
 from talad.shops.decorators import shop_page
 from talad.shops.permissions import can
@@ -50,7 +50,12 @@ def levels(request):
         query = request.GET.copy()
         query["after"] = lines[-1].variant.sku
         next_query = query.urlencode()
-    context = {"filters": filters, "lines": lines, "next_query": next_query}
+    context = {
+        "filters": filters,
+        "lines": lines,
+        "next_query": next_query,
+        "warehouse_names": selectors.warehouse_names(shop=request.shop),
+    }
     template = (
         "inventory/levels.html#lines"
         if request.htmx and request.GET.get("after")
@@ -97,7 +102,13 @@ def _apply(request, action: str, sku: str, data: dict) -> None:
     common = {"shop": request.shop, "sku": sku, "by": request.actor}
     if action == "receive":
         services.receive_stock(
-            **common, quantity=data["quantity"], unit_cost=data["unit_cost"], reason=data["reason"]
+            **common,
+            quantity=data["quantity"],
+            unit_cost=data["unit_cost"],
+            reason=data["reason"],
+            paid_by=data["paid_by"] or PaidBy.CREDIT,
+            supplier=data["supplier"],
+            purchase_reference=data["purchase_reference"],
         )
     elif action == "adjust":
         services.adjust_stock(
@@ -144,6 +155,7 @@ def _sku_context(request, variant, bound: dict | None = None) -> dict:
     return {
         "variant": variant,
         "rows": selectors.stock_rows(shop=request.shop, sku=variant.sku),
+        "warehouse_names": selectors.warehouse_names(shop=request.shop),
         "stock_forms": [
             {
                 "name": name,

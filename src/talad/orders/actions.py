@@ -147,7 +147,7 @@ def fail_delivery(order: Order, data: FailDeliveryInput, by: Actor) -> DeliveryF
 def cancel(order: Order, data: CancelInput, by: Actor) -> Cancelled:
     reason = data.reason.strip()
     if not reason:
-        raise TaladError(_("ข้อมูลไม่ครบ: %(f)s") % {"f": "reason"}, fields={"reason": "required"})
+        raise TaladError(_("กรอกเหตุผลที่ยกเลิกก่อน"), fields={"reason": "required"})
     if order.holds_reservation:
         release_reservation(
             shop=order.shop,
@@ -172,6 +172,7 @@ def receive_return(order: Order, data: ReturnInput, by: Actor) -> Returned:
             _("SKU ไม่อยู่ในออเดอร์: %(s)s") % {"s": ", ".join(sorted(unknown))},
             fields={"lines": "unknown_sku"},
         )
+    values = {}
     for condition in ("sellable", "damaged"):
         back = [
             (li.variant, li.quantity)
@@ -179,7 +180,7 @@ def receive_return(order: Order, data: ReturnInput, by: Actor) -> Returned:
             if conditions.get(li.sku, "sellable") == condition
         ]
         if back and not order.holds_reservation:
-            return_stock(
+            values[condition] = return_stock(
                 shop=order.shop, lines=back, condition=condition, reference=_reference(order), by=by
             )
     if order.payment_status in (
@@ -188,7 +189,13 @@ def receive_return(order: Order, data: ReturnInput, by: Actor) -> Returned:
         PaymentStatus.COD_REMITTED,
     ):
         order.refund_owed = order.total
-    return Returned(conditions=conditions, refund_owed=order.refund_owed, note=data.note)
+    return Returned(
+        conditions=conditions,
+        refund_owed=order.refund_owed,
+        note=data.note,
+        value_back_on_shelf=values.get("sellable", Decimal(0)),
+        cost_of_damaged=values.get("damaged", Decimal(0)),
+    )
 
 
 HANDLERS = {

@@ -19,7 +19,7 @@ from talad.api_types import (
     error_responses,
 )
 from talad.errors import TaladError
-from talad.orders import actions, inputs, selectors, services, stuck
+from talad.orders import actions, corrections, inputs, selectors, services, stuck
 from talad.orders.models import Channel, Order, PaymentMethod, PaymentStatus, Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
@@ -409,7 +409,20 @@ def get_order(request, order_id: int):
 )
 def edit_lines(request, order_id: int, payload: LinesIn):
     order = selectors.order_detail(shop=request.shop, order_id=order_id)
-    services.edit_order_lines(order=order, lines=payload.lines, by=request.actor)
+    corrections.replace_lines(order=order, lines=payload.lines, by=request.actor)
+    return order_out(selectors.order_detail(shop=request.shop, order_id=order_id))
+
+
+@router.patch(
+    "/{int:order_id}",
+    response={200: OrderOut, **error_responses(403, 404, 409, 413)},
+    by_alias=True,
+    operation_id="correctOrder",
+    summary="Correct an order before it is packed (the fields of creation, each optional)",
+)
+def correct_order(request, order_id: int, payload: inputs.OrderCorrection):
+    order = selectors.order_detail(shop=request.shop, order_id=order_id)
+    corrections.correct_order(order=order, changes=payload, by=request.actor)
     return order_out(selectors.order_detail(shop=request.shop, order_id=order_id))
 
 

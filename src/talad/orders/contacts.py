@@ -5,6 +5,7 @@ import re
 import geothai
 import phonenumbers
 from django.utils.translation import gettext as _
+from stdnum.th import tin
 
 from talad.errors import TaladError
 
@@ -43,3 +44,31 @@ def check_postcode(postcode: str | None, *, field: str = "postcode") -> str:
             _("รหัสไปรษณีย์ไม่ถูกต้อง: %(code)s") % {"code": postcode}, fields={field: "invalid_postcode"}
         )
     return postcode
+
+
+HEAD_OFFICE = "00000"
+
+
+def check_buyer_tax_id(tax_id: str, branch_code: str) -> tuple[str, str]:
+    """A buyer's tax ID (13 digits with a valid check digit; dashes and spaces dropped) and
+    branch (5 digits). A full tax invoice must name both (docs/design/money.md): a tax ID
+    given without a branch is the head office, `00000`; a branch without a tax ID names
+    nobody, so it is refused."""
+    tax_id = re.sub(r"[\s\-]", "", tax_id or "")
+    branch = (branch_code or "").strip()
+    if tax_id and not tin.is_valid(tax_id):
+        raise TaladError(
+            _("เลขประจำตัวผู้เสียภาษีต้องเป็นตัวเลข 13 หลักที่ถูกต้อง"),
+            fields={"customer.tax_id": "invalid_tax_id"},
+        )
+    if branch and not re.fullmatch(r"\d{5}", branch):
+        raise TaladError(
+            _("รหัสสาขาต้องเป็นตัวเลข 5 หลัก (00000 = สำนักงานใหญ่)"),
+            fields={"customer.branch_code": "invalid_branch"},
+        )
+    if branch and not tax_id:
+        raise TaladError(
+            _("ระบุสาขาได้เมื่อมีเลขประจำตัวผู้เสียภาษีของผู้ซื้อ"),
+            fields={"customer.tax_id": "required_with_branch"},
+        )
+    return tax_id, (branch or HEAD_OFFICE) if tax_id else ""

@@ -75,3 +75,8 @@ class Returned(Effects):
     # sku → "sellable" | "damaged", for the lines the seller named
     conditions: dict[str, str] = field(default_factory=dict)
     refund_owed: Decimal = Decimal(0)
+    # What the sellable units added to the stock value (they re-enter the moving average at
+    # the cost they left at), and what the damaged units cost when they left; both for the
+    # books (inventory.services.return_stock).
+    value_back_on_shelf: Decimal = Decimal(0)
+    cost_of_damaged: Decimal = Decimal(0)

@@ -29,3 +29,16 @@ class CodNotCollected(Conflict):
             fields={"payment_status": order.payment_status},
             payment_status=order.payment_status,
         )
+
+
+class NotCorrectable(Conflict):
+    """The order is past the point where it can be corrected (packed, shipped, closed)."""
+
+    code = "not_correctable"
+
+    def __init__(self, *, order, reason: str):
+        super().__init__(
+            _("แก้ไขออเดอร์ %(number)s ไม่ได้: %(reason)s")
+            % {"number": order.number, "reason": reason},
+            status=order.status,
+        )

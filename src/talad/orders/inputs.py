@@ -10,6 +10,7 @@ amount match the total?) stay in the services.
 that names each field, for callers that are not the API (the API answers 422 itself).
 """
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -90,9 +91,27 @@ class NewOrder(DomainInput):
 
 
 class NewLines(DomainInput):
-    """The whole new set of lines of an open order (edit_order_lines)."""
+    """The whole new set of lines of an open order (PUT /orders/{id}/lines)."""
 
     lines: list[NewOrderLine] = Field(min_length=1, max_length=MAX_LINES)
+
+
+class OrderCorrection(DomainInput):
+    """What a seller corrects on an order before it is packed: the fields of NewOrder, each
+    optional; a field left out stays as it is. `customer` and `lines`, when given, are whole
+    (the recipient as it should be; every line the order should have). `channel` and
+    `external_id` are accepted only unchanged: they say where the order came from."""
+
+    channel: Channel | None = None
+    external_id: str | None = Field(None, max_length=100)
+    customer: Recipient | None = None
+    lines: list[NewOrderLine] | None = Field(None, min_length=1, max_length=MAX_LINES)
+    shipping_fee: Money | None = None
+    discount: Money | None = None
+    payment_method: PaymentMethod | None = None
+    note: str | None = Field(None, max_length=5000)
+    tags: list[Tag] | None = Field(None, max_length=MAX_TAGS)
+    ship_by: Moment | None = None
 
 
 # --- The data of each action (orders.services.transition) ---------------------------------
@@ -196,9 +215,58 @@ def read(kind: type[T], data: dict | T) -> T:
 
 
 def _message(fields: dict[str, str]) -> str:
+    """One Thai sentence a seller can act on; the field paths stay in `fields` for clients."""
+    names = ", ".join(dict.fromkeys(field_label(path) for path in fields))
     if set(fields.values()) == {"required"}:
-        return _("ข้อมูลไม่ครบ: %(f)s") % {"f": ", ".join(fields)}
+        return _("ข้อมูลไม่ครบ: %(f)s") % {"f": names}
     if "unknown_field" in fields.values():
         unknown = [f for f, p in fields.items() if p == "unknown_field"]
         return _("ไม่รู้จักข้อมูล: %(f)s") % {"f": ", ".join(unknown)}
-    return _("ข้อมูลไม่ถูกต้อง: %(f)s") % {"f": ", ".join(fields)}
+    return _("ข้อมูลไม่ถูกต้อง: %(f)s") % {"f": names}
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "sku": _("รหัสสินค้า"),
+        "quantity": _("จำนวน"),
+        "unit_price": _("ราคา"),
+        "line_discount": _("ส่วนลดต่อรายการ"),
+        "lines": _("รายการสินค้า"),
+        "name": _("ชื่อผู้รับ"),
+        "phone": _("เบอร์โทร"),
+        "email": _("อีเมล"),
+        "tax_id": _("เลขประจำตัวผู้เสียภาษี"),
+        "branch_code": _("สาขา"),
+        "line": _("ที่อยู่"),
+        "subdistrict": _("แขวง / ตำบล"),
+        "district": _("เขต / อำเภอ"),
+        "province": _("จังหวัด"),
+        "postcode": _("รหัสไปรษณีย์"),
+        "shipping_fee": _("ค่าส่ง"),
+        "discount": _("ส่วนลด"),
+        "payment_method": _("วิธีชำระเงิน"),
+        "channel": _("ช่องทางการขาย"),
+        "note": _("หมายเหตุ"),
+        "tags": _("แท็ก"),
+        "ship_by": _("กำหนดส่ง"),
+        "amount": _("ยอดเงิน"),
+        "method": _("วิธีชำระเงิน"),
+        "reference": _("เลขอ้างอิง"),
+        "paid_at": _("วันเวลาที่ชำระ"),
+        "carrier": _("ขนส่ง"),
+        "tracking_number": _("เลขพัสดุ"),
+        "reason": _("เหตุผล"),
+        "condition": _("สภาพสินค้า"),
+    }
+
+
+def field_label(path: str) -> str:
+    """`lines[1].quantity` → "จำนวน (รายการที่ 2)": the field as the seller's page names it."""
+    leaf = path.rsplit(".", 1)[-1]
+    name = leaf.split("[", 1)[0]
+    label = _labels().get(name, name)
+    if match := re.search(r"lines\[(\d+)\]", path):
+        if name != "lines":
+            return _("%(f)s (รายการที่ %(n)s)") % {"f": label, "n": int(match.group(1)) + 1}
+        return _("รายการที่ %(n)s") % {"n": int(match.group(1)) + 1}
+    return label

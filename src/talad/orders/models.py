@@ -193,6 +193,14 @@ class Order(ShopOwned, Address):
     def is_cod(self) -> bool:
         return self.payment_method == PaymentMethod.COD
 
+    @property
+    def status_label(self) -> str:
+        """The status as a seller reads it: a COD order in `pending` is not waiting for a
+        payment but for the seller to confirm it (confirm_cod)."""
+        if self.status == Status.PENDING and self.is_cod:
+            return str(_("รอยืนยันออเดอร์เก็บเงินปลายทาง"))
+        return self.get_status_display()
+
 
 class OrderLine(ShopOwned):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from talad.errors import NotFound
 from talad.orders.contacts import phone_digits_for_search
-from talad.orders.models import Order, Status
+from talad.orders.models import Customer, Order, Status
+from talad.orders.numbering import number_from_digits
 from talad.shops.models import Shop
 
 
@@ -70,9 +71,14 @@ def _search(shop: Shop, q: str) -> Q:
         upper = str(int(phone) + 1).zfill(len(phone))
         return Q(customer_phone__gte=phone, customer_phone__lt=upper)
     condition = Q(number=q.upper()) | Q(external_id=q)
-    if re.fullmatch(r"\d{1,9}", q):
-        condition |= Q(number=f"SO-{int(q):06d}")
+    if number := number_from_digits(shop, q):
+        condition |= Q(number=number)
     condition |= Q(tracking_number=re.sub(r"\s+", "", q).upper())
+    if fragment := phone_fragment(q):
+        # Orders of the customers whose phone has these digits anywhere ("7777777", the end
+        # of the number people quote): the shop's customers are scanned, the orders are
+        # index lookups on (shop, customer_phone).
+        condition |= Q(customer_phone__in=_phones_containing(shop, fragment))
     if not re.search(r"\d", q) and (not re.fullmatch(r"[A-Za-z0-9\-_]+", q) or len(q) >= 2):
         condition |= Q(customer_name__icontains=q)
     return condition
@@ -84,3 +90,37 @@ def order_counts(*, shop: Shop) -> dict[str, int]:
     rows = Order.objects.for_shop(shop).order_by().values_list("status").annotate(n=Count("id"))
     counts.update(dict(rows))
     return counts
+
+
+# A piece of a phone number: 4 to 10 digits (spaces and dashes allowed), anywhere in it.
+_PHONE_FRAGMENT = re.compile(r"\d{4,10}")
+PHONES_PER_SEARCH = 50
+
+
+def phone_fragment(text: str) -> str | None:
+    digits = re.sub(r"[\s\-()]", "", text or "")
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    return digits if _PHONE_FRAGMENT.fullmatch(digits) else None
+
+
+def _customers(shop: Shop):
+    return Customer.objects.for_shop(shop)
+
+
+def _phones_containing(shop: Shop, digits: str) -> list[str]:
+    rows = _customers(shop).filter(phone__contains=digits).order_by("-id")
+    return list(rows.values_list("phone", flat=True)[:PHONES_PER_SEARCH])
+
+
+def customers_matching(*, shop: Shop, q: str | None, limit: int = 5) -> list[Customer]:
+    """The shop's customers a desk search means: digits anywhere in the phone, or (for text
+    without digits) the name; newest first, each with how many orders they have."""
+    q = (q or "").strip()
+    if fragment := phone_fragment(q):
+        rows = _customers(shop).filter(phone__contains=fragment)
+    elif len(q) >= 2 and not re.search(r"\d", q):
+        rows = _customers(shop).filter(name__icontains=q)
+    else:
+        return []
+    return list(rows.annotate(order_count=Count("orders")).order_by("-id")[:limit])

@@ -5,7 +5,6 @@ payment or shipment rows (through `order_action_applied`), and the history commi
 or not at all.
 """
 
-from collections import Counter
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talad.catalog.models import Variant
-from talad.errors import NotFound, TaladError
-from talad.inventory.services import default_warehouse, release_reservation, reserve_stock
+from talad.errors import Conflict, NotFound, TaladError
+from talad.inventory.services import default_warehouse, reserve_stock
 from talad.money import parse_amount
 from talad.orders import actions
-from talad.orders.contacts import check_postcode, normalise_phone
+from talad.orders.contacts import check_buyer_tax_id, check_postcode, normalise_phone
 from talad.orders.customers import find_or_create_customer, require_name
 from talad.orders.effects import Created
 from talad.orders.errors import CodNotCollected, InvalidTransition
-from talad.orders.inputs import ACTION_INPUTS, NewLines, NewOrder, NewOrderLine, Recipient, read
+from talad.orders.inputs import ACTION_INPUTS, NewOrder, NewOrderLine, Recipient, read
+from talad.orders.labels import MARKETPLACE_PAID
 from talad.orders.models import (
     MARKETPLACES,
     Order,
@@ -68,7 +68,7 @@ def create_order(*, shop: Shop, by: Actor, order: NewOrder) -> tuple[Order, bool
 
 
 def _open_order(*, shop: Shop, by: Actor, new: NewOrder, external_id: str) -> Order:
-    contact = _contact(new.customer, cod=new.payment_method == PaymentMethod.COD)
+    contact = contact_of(new.customer, cod=new.payment_method == PaymentMethod.COD)
     priced, totals = quote_order(
         shop=shop, lines=new.lines, shipping_fee=new.shipping_fee, discount=new.discount
     )
@@ -128,22 +128,23 @@ def _open_order(*, shop: Shop, by: Actor, new: NewOrder, external_id: str) -> Or
             amount=order.total,
             method=PaymentMethod.MARKETPLACE,
             reference=external_id,
-            note=_("ชำระผ่านแพลตฟอร์ม"),
+            note=MARKETPLACE_PAID,  # stored in Thai, drawn in the reader's language
         )
     return order
 
 
-def _contact(customer: Recipient, *, cod: bool) -> dict:
+def contact_of(customer: Recipient, *, cod: bool) -> dict:
     """The recipient as the order stores it: trimmed, phone normalised, postcode checked."""
     address = customer.address
+    tax_id, branch_code = check_buyer_tax_id(customer.tax_id, customer.branch_code)
     contact = {
         "name": require_name(customer.name),
         "phone": normalise_phone(customer.phone, field="customer.phone"),
         "email": _email(customer.email),
         "line_id": customer.line_id.strip(),
         "social_name": customer.social_name.strip(),
-        "tax_id": customer.tax_id.strip(),
-        "branch_code": customer.branch_code.strip(),
+        "tax_id": tax_id,
+        "branch_code": branch_code,
         "address_line": address.line.strip(),
         "subdistrict": address.subdistrict.strip(),
         "district": address.district.strip(),
@@ -334,79 +335,48 @@ def record_cod_remittance(
     return order
 
 
-# --- Changing an open order --------------------------------------------------------------
+# --- Money paid back to the customer -----------------------------------------------------
 
 
 @transaction.atomic
-def edit_order_lines(*, order: Order, lines: list[NewOrderLine], by: Actor) -> Order:
-    """Replace the lines of a `pending` or `to_pack` order; reservations follow, all or nothing."""
-    require(by, "manage_orders")
+def record_refund(*, order: Order, amount, by: Actor, reference: str = "") -> Order:
+    """Money paid back against what the order owes its customer (`refund_owed`, set when a
+    paid order is cancelled or returned): the debt falls, and payment_status becomes
+    `refunded` when nothing is left, `partially_refunded` until then.
+
+    Payment status only, like record_cod_remittance: the order's status does not move. The
+    refund's Payment row and its journal entry are written by payments.refunds."""
+    require(by, "refund_customers")
+    amount = parse_amount(amount, "amount")
     order = lock_order(order.shop, order.pk)
-    if order.status not in (Status.PENDING, Status.TO_PACK):
-        raise InvalidTransition(
-            order=order, action="edit_lines", allowed=allowed_actions(order.status)
+    if amount <= 0:
+        raise TaladError(_("ยอดคืนเงินต้องมากกว่าศูนย์"), fields={"amount": "not_positive"})
+    if amount > order.refund_owed:
+        raise Conflict(
+            _("ออเดอร์ %(o)s ค้างคืนเงินลูกค้า %(d)s บาท") % {"o": order.number, "d": order.refund_owed},
+            fields={"amount": "exceeds_refund_owed"},
+            refund_owed=f"{order.refund_owed:.2f}",
         )
-    shop = order.shop
-    old = list(order.lines.select_related("variant"))
-    priced, totals = quote_order(
-        shop=shop,
-        lines=read(NewLines, {"lines": lines}).lines,
-        shipping_fee=order.shipping_fee,
-        discount=order.discount,
+    before = {"refund_owed": f"{order.refund_owed:.2f}", "payment_status": order.payment_status}
+    order.refund_owed -= amount
+    order.payment_status = (
+        PaymentStatus.REFUNDED if order.refund_owed == 0 else PaymentStatus.PARTIALLY_REFUNDED
     )
-    if order.payment_status == PaymentStatus.PAID and totals.total != order.total:
-        raise TaladError(
-            _("ออเดอร์ชำระเงินแล้ว: แก้รายการได้เมื่อยอดรวมเท่าเดิมเท่านั้น"),
-            fields={"lines": "paid_total_changed"},
-        )
-    _move_reservations(order, old, priced, by)
-    before = [
-        {"sku": line.sku, "quantity": line.quantity, "unit_price": str(line.unit_price)}
-        for line in old
-    ]
-    order.lines.all().delete()
-    OrderLine.objects.bulk_create([OrderLine(shop=shop, order=order, **p) for p in priced])
-    order.subtotal, order.net_total, order.vat_total, order.total = (
-        totals.subtotal,
-        totals.net,
-        totals.vat,
-        totals.total,
-    )
-    order.save()
+    order.save(update_fields=["refund_owed", "payment_status", "updated_at"])
     record_audit(
-        shop=shop,
+        shop=order.shop,
         by=by,
-        action="order.edit_lines",
+        action="order.refunded",
         obj=order,
-        before={"lines": before},
+        before=before,
         after={
-            "lines": [
-                {"sku": p["sku"], "quantity": p["quantity"], "unit_price": str(p["unit_price"])}
-                for p in priced
-            ]
+            "refund_owed": f"{order.refund_owed:.2f}",
+            "payment_status": order.payment_status,
+            "amount": f"{amount:.2f}",
+            "reference": str(reference)[:100],
         },
     )
     return order
-
-
-def _move_reservations(order: Order, old: list[OrderLine], new: list[dict], by: Actor) -> None:
-    """Reserve what the new lines need more of and release what they need less of."""
-    before = Counter()
-    after = Counter()
-    variants = {}
-    for line in old:
-        before[line.variant_id] += line.quantity
-        variants[line.variant_id] = line.variant
-    for p in new:
-        after[p["variant"].pk] += p["quantity"]
-        variants[p["variant"].pk] = p["variant"]
-    more = [(variants[v], after[v] - before[v]) for v in variants if after[v] > before[v]]
-    less = [(variants[v], before[v] - after[v]) for v in variants if before[v] > after[v]]
-    reference = f"order:{order.number}"
-    if less:
-        release_reservation(shop=order.shop, lines=less, reference=reference, by=by)
-    if more:
-        reserve_stock(shop=order.shop, lines=more, reference=reference, by=by)
 
 
 # --- Many orders at once -----------------------------------------------------------------

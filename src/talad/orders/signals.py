@@ -12,3 +12,8 @@ Created for `create`, …), by (Actor), change (StatusChange).
 from django.dispatch import Signal
 
 order_action_applied = Signal()
+
+# Sent inside the transaction of orders.corrections.correct_order, after the order is saved:
+# kwargs order, before, after (dicts of what changed hands, as the audit row keeps them), by.
+# A receiver that raises refuses the correction (accounting: the order has a tax document).
+order_corrected = Signal()

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from talad.orders.labels import history_note
 from talad.orders.models import Order, Status
 from talad.shops.models import AuditEntry
 
@@ -39,7 +40,13 @@ class Moment:
 
 def timeline(order: Order) -> list[Moment]:
     moments = [
-        Moment(c.at, TITLES.get(c.action, c.action), c.actor, c.note, c.to_status)
+        Moment(
+            c.at,
+            TITLES.get(c.action, c.action),
+            c.actor,
+            history_note(shop=order.shop, action=c.action, note=c.note),
+            c.to_status,
+        )
         for c in order.status_changes.order_by("id")
     ]
     audits = AuditEntry.objects.filter(

@@ -14,7 +14,9 @@ from talad.forms import act_once, add_domain_error
 from talad.orders import forms, selectors, services, stuck
 from talad.orders.actions import capability_for
 from talad.orders.carriers import carrier_choices
-from talad.orders.models import Status
+from talad.orders.corrections import CORRECTABLE, correct_order
+from talad.orders.inputs import OrderCorrection, read
+from talad.orders.models import PaymentMethod, Status
 from talad.orders.state_machine import ACTIONS, allowed_actions
 from talad.orders.timeline import timeline
 from talad.pagination import next_page_query, page_cursor
@@ -67,6 +69,9 @@ def desk(request):
             (a, ACTION_LABELS[a]) for a in ACTIONS if a not in ("pay", "ship", "receive_return")
         ],
         "base_query": _without(request.GET, "status", "cursor"),
+        "customers": selectors.customers_matching(shop=request.shop, q=f.get("q"))
+        if f.get("q") and not before_id
+        else [],
     }
     template = (
         "orders/desk.html#rows"
@@ -91,6 +96,10 @@ def bulk(request):
     if not ids or action not in ACTIONS:
         messages.error(request, _("เลือกออเดอร์และคำสั่งก่อน"))
         return redirect("orders:desk")
+    if action == "cancel" and not request.POST.get("reason", "").strip():
+        # Refused once for the whole selection, not once per order on the results page.
+        messages.error(request, _("กรอกเหตุผลที่ยกเลิกก่อน"))
+        return redirect("orders:desk")
     data = {"reason": request.POST.get("reason", "").strip()} if request.POST.get("reason") else {}
     results = services.bulk_transition(
         shop=request.shop, order_ids=ids, action=action, by=request.actor, data=data
@@ -113,15 +122,26 @@ def _order(request, pk: int):
         raise Http404 from None
 
 
+def _offered_actions(order) -> list[str]:
+    """What the order page offers: a COD order waits for confirm_cod, not for a payment."""
+    return [a for a in allowed_actions(order.status) if not (a == "pay" and order.is_cod)]
+
+
 def _detail_context(request, order, bound: dict | None = None) -> dict:
-    forms_by_action = {a: _action_form(a, order) for a in allowed_actions(order.status)}
+    forms_by_action = {a: _action_form(a, order) for a in _offered_actions(order)}
     forms_by_action.update(bound or {})
     actions = [
         {"name": a, "label": ACTION_LABELS[a], "form": f}
         for a, f in forms_by_action.items()
         if can(request.actor.role, capability_for(a))
     ]
-    return {"order": order, "actions": actions, "timeline": timeline(order)}
+    can_correct = order.status in CORRECTABLE and can(request.actor.role, "manage_orders")
+    return {
+        "order": order,
+        "actions": actions,
+        "timeline": timeline(order),
+        "can_correct": can_correct,
+    }
 
 
 def _action_form(action: str, order, data=None, files=None):
@@ -190,3 +210,54 @@ def stuck_limits(request):
     return render(
         request, "orders/stuck_limits.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@shop_page("manage_orders")
+def correct(request, pk: int):
+    """Correct the recipient, lines, amounts and payment method of an order not packed yet."""
+    order = _order(request, pk)
+    form = forms.CorrectOrderForm(
+        request.POST or None,
+        initial=_correction_initial(order),
+        paid_by_platform=order.payment_method == PaymentMethod.MARKETPLACE,
+    )
+    if request.method == "POST":
+        lines = forms.posted_lines(request.POST)
+    else:
+        lines = [
+            {"sku": li.sku, "quantity": li.quantity, "unit_price": f"{li.unit_price:.2f}"}
+            for li in order.lines.all()
+        ]
+    if request.method == "POST" and form.is_valid():
+
+        def apply() -> str:
+            changes = read(OrderCorrection, form.correction(lines))
+            correct_order(order=order, changes=changes, by=request.actor)
+            messages.success(request, _("แก้ไขออเดอร์ %(n)s แล้ว") % {"n": order.number})
+            return reverse("orders:detail", args=[order.pk])
+
+        try:
+            return redirect(act_once(request, form, apply))
+        except TaladError as exc:
+            add_domain_error(form, exc)
+    context = {"order": order, "form": form, "lines": lines, "blank_rows": range(3)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "orders/correct.html", context, status=status)
+
+
+def _correction_initial(order) -> dict:
+    return {
+        "name": order.customer_name,
+        "phone": order.customer_phone,
+        "address_line": order.address_line,
+        "subdistrict": order.subdistrict,
+        "district": order.district,
+        "province": order.province,
+        "postcode": order.postcode,
+        "tax_id": order.customer_tax_id,
+        "branch_code": order.customer_branch_code,
+        "payment_method": order.payment_method,
+        "shipping_fee": order.shipping_fee,
+        "discount": order.discount,
+        "note": order.note,
+    }

@@ -1,4 +1,5 @@
-"""/api/v1/cod — carriers' COD statements (upload, summary, rows) and the outstanding-COD report."""
+"""/api/v1/cod — carriers' COD statements (upload, summary, rows, settling a mismatched row)
+and the outstanding-COD report."""
 
 from datetime import date, datetime
 
@@ -7,11 +8,16 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from talad.api_types import Limit, MoneyText, Page, error_responses
+from talad.api_types import Limit, MoneyText, ObjectIn, Page, error_responses
 from talad.errors import NotFound
 from talad.pagination import DEFAULT_LIMIT, decode_cursor, next_cursor
-from talad.payments import selectors, services
-from talad.payments.models import CodColumnMapping, CodStatement, CodStatementRow
+from talad.payments import mismatches, selectors, services
+from talad.payments.models import (
+    CodColumnMapping,
+    CodStatement,
+    CodStatementRow,
+    ShortfallBooking,
+)
 from talad.shops.permissions import require
 from talad.tabular import read_upload, upload_endpoint
 
@@ -34,6 +40,24 @@ class StatementRowOut(Schema):
         description="matched, amount_mismatch, unknown_tracking, … (RemittanceResult)"
     )
     message: str
+    shortfall: MoneyText | None = Field(
+        None, description="an accepted row: the parcel's COD less what the carrier accounted for"
+    )
+    shortfall_booked_as: str = Field("", description="expense or carrier_claim (accepted rows)")
+    note: str = Field("", description="the seller's note when accepting or disputing")
+    settled_by: str = ""
+    settled_at: datetime | None = None
+
+
+class AcceptRowIn(ObjectIn):
+    booked_as: ShortfallBooking = Field(
+        description="expense: a COD shortfall (loss); carrier_claim: a receivable from the carrier"
+    )
+    note: str = Field("", max_length=mismatches.MAX_NOTE)
+
+
+class DisputeRowIn(ObjectIn):
+    note: str = Field(min_length=1, max_length=mismatches.MAX_NOTE)
 
 
 class MoneyTotalsOut(Schema):
@@ -140,6 +164,11 @@ def row_out(row: CodStatementRow) -> dict:
         "reference": row.reference,
         "result": row.result,
         "message": row.message,
+        "shortfall": None if row.shortfall is None else f"{row.shortfall:.2f}",
+        "shortfall_booked_as": row.shortfall_booked_as,
+        "note": row.note,
+        "settled_by": row.settled_actor,
+        "settled_at": row.settled_at,
     }
 
 
@@ -234,6 +263,47 @@ def get_statement(request, statement_id: int):
     statement = selectors.statement_detail(shop=request.shop, statement_id=statement_id)
     rows = list(statement.rows.select_related("order").order_by("row_number"))
     return statement_out(statement, rows)
+
+
+@router.post(
+    "/statements/{int:statement_id}/rows/{int:row}/accept",
+    response={200: StatementRowOut, **error_responses(403, 404, 409)},
+    operation_id="acceptCodShortfall",
+    summary="Accept a mismatched row's payout; the shortfall is booked as an expense or a claim",
+)
+def accept_row(request, statement_id: int, row: int, payload: AcceptRowIn):
+    settled = mismatches.accept_cod_shortfall(
+        shop=request.shop,
+        by=request.actor,
+        statement_id=_row_key(statement_id),
+        row_number=_row_key(row),
+        booked_as=payload.booked_as,
+        note=payload.note,
+    )
+    return row_out(settled)
+
+
+@router.post(
+    "/statements/{int:statement_id}/rows/{int:row}/dispute",
+    response={200: StatementRowOut, **error_responses(403, 404, 409)},
+    operation_id="disputeCodRow",
+    summary="Mark a mismatched row as disputed with the carrier; the COD stays outstanding",
+)
+def dispute_row(request, statement_id: int, row: int, payload: DisputeRowIn):
+    settled = mismatches.dispute_cod_row(
+        shop=request.shop,
+        by=request.actor,
+        statement_id=_row_key(statement_id),
+        row_number=_row_key(row),
+        note=payload.note,
+    )
+    return row_out(settled)
+
+
+def _row_key(value: int) -> int:
+    if value > 2**63 - 1:  # the database could not hold it: no such statement or row
+        raise NotFound(_("ไม่พบแถวในใบแจ้งยอด COD"))
+    return value
 
 
 @router.get(

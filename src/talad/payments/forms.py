@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talad.forms import OnceForm
+from talad.payments.models import RefundMethod, ShortfallBooking
 from talad.payments.services import FIELDS
 
 # The statement's fields as a seller sees them (keys are services.FIELDS).
@@ -37,3 +38,29 @@ class StatementForm(OnceForm):
         """The columns the seller named; None leaves the saved mapping and the usual names."""
         given = {f: self.cleaned_data[f].strip() for f in FIELDS if self.cleaned_data[f]}
         return given or None
+
+
+class SettleRowForm(OnceForm):
+    """A mismatched statement row: accept what the carrier paid, or dispute it."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", _("ยอมรับยอดที่ขนส่งโอน")), ("dispute", _("โต้แย้งกับขนส่ง"))]
+    )
+    booked_as = forms.ChoiceField(
+        label=_("ยอดที่ขาด"), choices=ShortfallBooking.choices, required=False
+    )
+    note = forms.CharField(label=_("หมายเหตุ"), max_length=500, required=False)
+
+
+class RefundForm(OnceForm):
+    """Money paid back to the customer, from the order page (payments.refunds)."""
+
+    amount = forms.DecimalField(
+        label=_("ยอดคืนเงิน"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    method = forms.ChoiceField(label=_("คืนเงินโดย"), choices=RefundMethod.choices)
+    reference = forms.CharField(label=_("เลขอ้างอิง"), max_length=100, required=False)

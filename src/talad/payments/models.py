@@ -5,26 +5,58 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from talad.orders.models import Order, PaymentMethod
+from talad.payments.slips import slip_path
 from talad.shops.scoping import ShopOwned
 
 ZERO = Decimal("0.00")
 
 
+class PaymentKind(models.TextChoices):
+    """Which way the money went: in from the customer, or back out to them."""
+
+    PAYMENT = "payment", _("รับชำระ")
+    REFUND = "refund", _("คืนเงิน")
+
+
+class RefundMethod(models.TextChoices):
+    """How a refund left the shop; the books credit BANK, CASH or the platform's balance."""
+
+    TRANSFER = "transfer", _("โอนเงิน")
+    PROMPTPAY = "promptpay", _("พร้อมเพย์")
+    CASH = "cash", _("เงินสด")
+    CARD = "card", _("คืนเข้าบัตร")
+    MARKETPLACE = "marketplace", _("คืนผ่านแพลตฟอร์ม")
+
+
 class Payment(ShopOwned):
+    """Money in for an order (`pay`), or out to its customer (a refund); `amount` is positive
+    either way and `kind` says which."""
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(max_length=10, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
     amount = models.DecimalField(_("ยอดเงิน"), max_digits=14, decimal_places=2)
-    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    method = models.CharField(
+        max_length=20,
+        choices=[*PaymentMethod.choices, (RefundMethod.CASH, RefundMethod.CASH.label)],
+    )
     reference = models.CharField(_("เลขอ้างอิง"), max_length=100, blank=True)
     paid_at = models.DateTimeField(_("วันเวลาที่ชำระ"))
-    slip = models.FileField(_("สลิปโอนเงิน"), upload_to="slips/%Y/%m/", blank=True)
+    # Private to the shop: never under a public URL, served by payments.views.slip.
+    slip = models.FileField(_("สลิปโอนเงิน"), upload_to=slip_path, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def slip_url(self) -> str:
+        """The slip through the view that checks the shop; blank when there is no slip."""
+        return reverse("payments:slip", args=[self.pk]) if self.slip else ""
 
 
 class CodColumnMapping(ShopOwned):
@@ -76,6 +108,16 @@ class RemittanceResult(models.TextChoices):
     UNKNOWN_TRACKING = "unknown_tracking", _("ไม่พบเลขพัสดุ")
     ALREADY_REMITTED = "already_remitted", _("รับเงินแล้วก่อนหน้านี้")
     NOT_DELIVERED = "not_delivered", _("ยังไม่ได้ส่งถึง / ไม่ได้เก็บเงิน")
+    # A mismatch the seller settled by hand (payments/mismatches.py).
+    ACCEPTED = "accepted", _("ยอมรับยอดที่ขนส่งโอนแล้ว")
+    DISPUTED = "disputed", _("โต้แย้งกับขนส่ง")
+
+
+class ShortfallBooking(models.TextChoices):
+    """Where the baht a carrier kept back goes when the seller accepts a short payout."""
+
+    EXPENSE = "expense", _("บันทึกเป็นค่าใช้จ่าย (ผลขาด COD)")
+    CARRIER_CLAIM = "carrier_claim", _("เรียกเก็บจากขนส่ง (ลูกหนี้ขนส่ง)")
 
 
 class CodStatementRow(ShopOwned):
@@ -95,13 +137,25 @@ class CodStatementRow(ShopOwned):
     reference = models.CharField(max_length=100, blank=True)
     result = models.CharField(max_length=20, choices=RemittanceResult.choices)
     message = models.CharField(max_length=300, blank=True)
+    # How the seller settled a mismatch: accepted (the difference booked as `shortfall_booked_as`)
+    # or disputed, with their note, by whom and when.
+    shortfall = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    shortfall_booked_as = models.CharField(
+        max_length=20, choices=ShortfallBooking.choices, blank=True
+    )
+    note = models.CharField(_("หมายเหตุ"), max_length=500, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    settled_actor = models.CharField(max_length=80, blank=True)
 
     class Meta(ShopOwned.Meta):
         constraints = [
             # The database itself refuses paying one order's COD out twice.
             models.UniqueConstraint(
                 fields=["shop", "order"],
-                condition=models.Q(result="matched"),
+                condition=models.Q(result__in=["matched", "accepted"]),
                 name="cod_remitted_once_per_order",
             )
         ]

@@ -6,6 +6,7 @@ from talad.orders.effects import Paid
 from talad.orders.models import Order
 from talad.orders.signals import order_action_applied
 from talad.payments.models import Payment
+from talad.payments.slips import clean_slip
 
 
 @receiver(order_action_applied, sender=Order)
@@ -20,7 +21,8 @@ def record_payment(sender, *, order, action, effects, by, **kwargs) -> None:
         method=paid.method,
         reference=paid.reference,
         paid_at=paid.paid_at,
-        slip=paid.slip or "",
+        # Checked and re-encoded here, so a bad file refuses the payment and nothing is kept.
+        slip=clean_slip(paid.slip) if paid.slip else "",
         user_id=by.user_id,
         actor=by.label[:80],
     )

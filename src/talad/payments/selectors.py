@@ -7,11 +7,24 @@ from django.utils.translation import gettext as _
 
 from talad.errors import NotFound
 from talad.orders.models import PaymentStatus
-from talad.payments.models import ZERO, CodStatement, CodStatementRow, RemittanceResult
+from talad.payments.models import (
+    ZERO,
+    CodStatement,
+    CodStatementRow,
+    Payment,
+    RemittanceResult,
+)
 from talad.shipping.models import Shipment
 from talad.shops.models import Shop
 
 MONEY_FIELDS = ("cod_amount", "fee", "vat_on_fee", "net_amount")
+
+
+def payment_detail(*, shop: Shop, payment_id: int) -> Payment:
+    payment = Payment.objects.for_shop(shop).select_related("order").filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFound(_("ไม่พบการชำระเงิน"))
+    return payment
 
 
 def statement_detail(*, shop: Shop, statement_id: int) -> CodStatement:

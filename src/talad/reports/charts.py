@@ -59,3 +59,27 @@ def sales_chart_svg(rows: list[ChannelDay], *, days: int, today: date) -> str:
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+BAR_WIDTH, BAR_HEIGHT, LABEL_WIDTH = 480, 26, 150  # narrow: legible on a 390 px phone
+
+
+def bars_svg(bars: list[tuple[str, Decimal, str]], *, title: str) -> str:
+    """Horizontal bars, one per (label, baht, colour), longest the largest; drawn on the server
+    so the page needs no script (the CSP allows no inline script, and SVG is not one)."""
+    peak = max((value for _label, value, _colour in bars), default=Decimal(0)) or Decimal(1)
+    height = max(len(bars), 1) * BAR_HEIGHT + 8
+    room = BAR_WIDTH - LABEL_WIDTH - 95
+    parts = [f'<svg viewBox="0 0 {BAR_WIDTH} {height}" role="img" aria-label="{escape(title)}">']
+    for n, (label, value, colour) in enumerate(bars):
+        y = 4 + n * BAR_HEIGHT
+        w = max(float(value / peak) * room, 1.0 if value else 0.0)
+        short = label if len(label) <= 20 else label[:19] + "…"
+        parts.append(
+            f'<text x="0" y="{y + 17}" font-size="13">{escape(short)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{w:.1f}" height="{BAR_HEIGHT - 8}" '
+            f'fill="{colour}"><title>{escape(label)}: ฿{value:,.2f}</title></rect>'
+            f'<text x="{LABEL_WIDTH + w + 6:.1f}" y="{y + 17}" font-size="13">฿{value:,.2f}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

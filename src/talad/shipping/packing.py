@@ -20,6 +20,7 @@ from talad.errors import NotFound, TaladError
 from talad.inventory.services import stock_needs
 from talad.orders.actions import normalise_tracking
 from talad.orders.models import Order, Status
+from talad.orders.numbering import number_from_digits
 from talad.orders.services import lock_order, transition
 from talad.shipping.registry import active_carriers
 from talad.shops.actors import Actor
@@ -95,14 +96,16 @@ def clean_code(code: str) -> str:
 
 
 def find_order_to_pack(*, shop: Shop, code: str) -> Order:
-    """The order a scanned code names: its number, the parcel's tracking number, or the
-    marketplace's order id. Refused (NotPackable) unless it is waiting to be packed."""
+    """The order a scanned code names: its number (with or without the prefix), the parcel's
+    tracking number, or the marketplace's order id. Refused (NotPackable) unless it is waiting to be packed."""
     code = clean_code(code)
     if not code:
         raise NotFound(_("สแกนเลขที่ออเดอร์หรือเลขพัสดุก่อน"))
     orders = Order.objects.for_shop(shop)
+    short = number_from_digits(shop, code)  # `123` for SO-000123, as the order desk takes it
     order = (
         orders.filter(number=code.upper()).first()
+        or (orders.filter(number=short).first() if short else None)
         or orders.filter(tracking_number=normalise_tracking(code)).order_by("-id").first()
         or orders.filter(external_id=code).order_by("-id").first()
     )

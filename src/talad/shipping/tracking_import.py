@@ -180,17 +180,20 @@ def _check_row(report, values, registry, orders, shipments) -> tuple[str, str] |
 
 
 def _find_order(values: dict, orders: dict):
-    number = values.get("order_number", "").upper()
+    number = values.get("order_number", "")
     if number:
-        order = orders["number"].get(number)
-        if order is None:
-            return "unknown_order", _("ไม่พบออเดอร์ %(n)s") % {"n": number}
-        return order
-    external_id = values.get("external_id", "")
+        order = orders["number"].get(number.upper())
+        if order is not None:
+            return order
+    # A marketplace's own order number is often what the order column holds, as the
+    # platform's export wrote it ("261204DLZWMHUV"): it is looked up as the external id too.
+    external_id = number or values.get("external_id", "")
     channel = values.get("channel", "").strip().lower()
     matches = [
         o for o in orders["external"].get(external_id, []) if not channel or o.channel == channel
     ]
+    if not matches and number:
+        return "unknown_order", _("ไม่พบออเดอร์ %(n)s") % {"n": number}
     if not matches:
         return "unknown_order", _("ไม่พบออเดอร์จากช่องทาง %(n)s") % {"n": external_id}
     if len(matches) > 1:
@@ -202,7 +205,7 @@ def _find_order(values: dict, orders: dict):
 
 def _orders_for(shop: Shop, parsed: list) -> dict:
     numbers = {v.get("order_number", "").upper() for _n, v in parsed} - {""}
-    externals = {v.get("external_id", "") for _n, v in parsed if not v.get("order_number")} - {""}
+    externals = {v.get("order_number") or v.get("external_id", "") for _n, v in parsed} - {""}
     by_number, by_external = {}, {}
     orders = Order.objects.for_shop(shop)
     for chunk in chunked(numbers):

@@ -23,6 +23,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_orders": _ALL,
     "manage_orders": _OPERATIONS,
     "pack_orders": _OPERATIONS | {Role.PACKER},
+    # The customer list and the sales lists: not the packing bench; merging two customers
+    # moves their orders, so only the owner and the shop's admin.
+    "view_customers": _ALL - {Role.PACKER},
+    "merge_customers": frozenset({Role.OWNER, Role.ADMIN}),
     "manage_settings": frozenset({Role.OWNER, Role.ADMIN}),
     "manage_members": frozenset({Role.OWNER}),
     "manage_tokens": frozenset({Role.OWNER, Role.ADMIN}),
@@ -32,6 +36,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_documents": _ALL - {Role.PACKER},
     "issue_documents": _ALL - {Role.PACKER},
     "record_payments": _ALL - {Role.PACKER},
+    # Money out of the shop's account back to a customer: not for the order desk.
+    "refund_customers": frozenset({Role.OWNER, Role.ADMIN, Role.ACCOUNTANT}),
     "view_books": frozenset({Role.OWNER, Role.ADMIN, Role.ACCOUNTANT}),
     "manage_accounting": frozenset({Role.OWNER, Role.ACCOUNTANT}),
     # Integrations: the outbox and its failures for whoever keeps the books or the shop running;

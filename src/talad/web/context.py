@@ -9,6 +9,8 @@ from talad.shops.permissions import can
 MENU = (
     ("dashboard", _("ภาพรวม"), "view_dashboard"),
     ("orders:desk", _("รายการออเดอร์"), "view_orders"),
+    ("orders:customers", _("ลูกค้า"), "view_customers"),
+    ("reports:sales", _("รายงานยอดขาย"), "view_dashboard"),
     ("channels:new_order", _("สร้างออเดอร์"), "manage_orders"),
     ("shipping:pack", _("สแกนแพ็คสินค้า"), "pack_orders"),
     ("payments:cod_outstanding", _("ยอด COD ค้างรับ"), "reconcile_cod"),

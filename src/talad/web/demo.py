@@ -26,8 +26,14 @@ from django.utils import timezone
 from talad.catalog.models import BundleComponent, Variant
 from talad.catalog.services import create_product
 from talad.errors import Conflict, TaladError
-from talad.inventory.models import StockLevel
-from talad.inventory.services import default_warehouse, receive_stock, stock_needs
+from talad.inventory.models import PaidBy, StockLevel
+from talad.inventory.services import (
+    adjust_stock,
+    count_stock,
+    default_warehouse,
+    receive_stock,
+    stock_needs,
+)
 from talad.orders.contacts import normalise_phone
 from talad.orders.inputs import NewOrder
 from talad.orders.models import (
@@ -40,7 +46,8 @@ from talad.orders.models import (
     StatusChange,
 )
 from talad.orders.services import create_order, transition
-from talad.payments.models import Payment
+from talad.payments.models import Payment, PaymentKind
+from talad.payments.refunds import record_refund
 from talad.shipping.models import Shipment
 from talad.shops.actors import Actor
 from talad.shops.models import Shop
@@ -97,6 +104,21 @@ DEMO_BUNDLES = [
 
 DEMO_COSTS = {sku: Decimal(cost) for _n, vs in DEMO_PRODUCTS for sku, _v, _p, cost, _q in vs}
 
+# Who the demo shop buys from (by SKU prefix), so receipts carry a supplier and a payable.
+DEMO_SUPPLIERS = {
+    "TS": "หจก. สยามการ์เมนท์",
+    "JN": "หจก. สยามการ์เมนท์",
+    "BAG": "หจก. สยามการ์เมนท์",
+    "TUM": "บริษัท ไทยดริงค์แวร์ จำกัด",
+    "CASE": "บริษัท ไทยดริงค์แวร์ จำกัด",
+}
+DEMO_LOCAL_SUPPLIER = "ร้านสมุนไพรป้าแดง"
+CREDIT_SUPPLIERS = {"หจก. สยามการ์เมนท์"}
+
+
+def demo_supplier(sku: str) -> str:
+    return DEMO_SUPPLIERS.get(sku.split("-")[0], DEMO_LOCAL_SUPPLIER)
+
 
 def add_demo_catalog(shop: Shop, by: Actor) -> None:
     """The demo products, their opening stock and the bundles made of them."""
@@ -112,7 +134,18 @@ def add_demo_catalog(shop: Shop, by: Actor) -> None:
         )
         for sku, _vname, _price, cost, qty in variants:
             if qty:
-                receive_stock(shop=shop, sku=sku, quantity=qty, unit_cost=Decimal(cost), by=by)
+                # The garment supplier gives 30 days' credit; the others were paid by transfer.
+                supplier = demo_supplier(sku)
+                receive_stock(
+                    shop=shop,
+                    sku=sku,
+                    quantity=qty,
+                    unit_cost=Decimal(cost),
+                    by=by,
+                    paid_by=PaidBy.CREDIT if supplier in CREDIT_SUPPLIERS else PaidBy.BANK,
+                    supplier=supplier,
+                    purchase_reference=f"IV-OPEN-{sku}",
+                )
     for name, sku, price, components in DEMO_BUNDLES:
         create_product(
             shop=shop,
@@ -476,6 +509,7 @@ def add_demo_orders(
         for order, _p, _m in placed:
             result.by_status[str(order.status)] += 1
             result.by_channel[str(order.channel)] += 1
+    _tidy_the_shelves(shop, rng, by)
     # New customers joined when they first ordered.
     first_order = (
         Order.objects.for_shop(shop)
@@ -488,6 +522,26 @@ def add_demo_orders(
     )
     result.seconds = (timezone.now() - started).total_seconds()
     return result
+
+
+def _tidy_the_shelves(shop: Shop, rng: random.Random, by: Actor) -> None:
+    """A stock count that finds one unit short and a breakage written off, as a real shop
+    has: the books post both to the stock-difference account."""
+    warehouse = default_warehouse(shop)
+    levels = list(
+        StockLevel.objects.for_shop(shop)
+        .filter(warehouse=warehouse, variant__is_bundle=False, variant__allow_backorder=False)
+        .select_related("variant")
+        .order_by("variant_id")
+    )
+    spare = [lv for lv in levels if lv.on_hand - lv.reserved >= 2]
+    if len(spare) < 2:
+        return
+    counted, broken = rng.sample(spare, 2)
+    count_stock(shop=shop, sku=counted.variant.sku, counted=counted.on_hand - 1, by=by)
+    adjust_stock(
+        shop=shop, sku=broken.variant.sku, quantity_delta=-1, reason="ชำรุดระหว่างจัดเก็บ", by=by
+    )
 
 
 def _sellable_variants(shop: Shop) -> list[Variant]:
@@ -688,7 +742,15 @@ def _receive_what_orders_need(shop: Shop, plans: list[_Plan], rng: random.Random
         for part in _split(rng, quantity):
             cost = (Decimal(unit) * Decimal(rng.uniform(0.95, 1.05))).quantize(Decimal("0.01"))
             receive_stock(
-                shop=shop, sku=variant.sku, quantity=part, unit_cost=cost, by=by, reason="demo"
+                shop=shop,
+                sku=variant.sku,
+                quantity=part,
+                unit_cost=cost,
+                by=by,
+                reason="demo",
+                paid_by=rng.choice([PaidBy.CREDIT, PaidBy.CREDIT, PaidBy.BANK, PaidBy.CASH]),
+                supplier=demo_supplier(variant.sku),
+                purchase_reference=f"IV-{rng.randint(10000, 99999)}",
             )
         received += quantity
     return received
@@ -734,6 +796,17 @@ def _place(shop: Shop, plan: _Plan, rng: random.Random, by: Actor) -> tuple[Orde
             order = _ship(order, plan, rng, by)
         else:
             order = transition(order=order, action=action, by=by, **data)
+    if order.refund_owed and rng.random() < 0.85:  # a few refunds are still to be paid
+        when = moments[plan.steps[-1][0]] + timedelta(hours=rng.randint(2, 30))
+        marketplace = plan.channel in MARKETPLACES
+        record_refund(
+            order=order,
+            amount=order.refund_owed,
+            method="marketplace" if marketplace else "transfer",
+            reference="" if marketplace else _bank_reference(rng, when),
+            refunded_at=min(when, timezone.now()),
+            by=by,
+        )
     return order, plan, moments
 
 
@@ -815,8 +888,14 @@ def _backdate(shop: Shop, placed: list[tuple[Order, _Plan, dict]]) -> None:
     payments = [
         Payment(pk=pk, paid_at=orders[order_id][2]["pay"], created_at=orders[order_id][2]["pay"])
         for pk, order_id in Payment.objects.for_shop(shop)
-        .filter(order_id__in=orders)
+        .filter(order_id__in=orders, kind=PaymentKind.PAYMENT)
         .values_list("pk", "order_id")
+    ]
+    payments += [
+        Payment(pk=pk, paid_at=paid_at, created_at=paid_at)
+        for pk, paid_at in Payment.objects.for_shop(shop)
+        .filter(order_id__in=orders, kind=PaymentKind.REFUND)
+        .values_list("pk", "paid_at")
     ]
     Payment.objects.for_shop(shop).bulk_update(payments, ["paid_at", "created_at"], batch_size=500)
     parcels = [

@@ -11,8 +11,9 @@ import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
+
+from talad.web.login import LoginForm
 
 
 def is_trusted_proxy(address: str | None) -> bool:
@@ -91,7 +92,7 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 def lockout_response(request, original_response=None, credentials=None):
     """The login page again, with the lockout explained (429)."""
     username = login_username(request, credentials) or ""
-    form = AuthenticationForm(request, initial={"username": username})
+    form = LoginForm(request, initial={"username": username})
     context = {
         "form": form,
         "next": request.POST.get("next", "") if request.method == "POST" else "",

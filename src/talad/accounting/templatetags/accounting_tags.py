@@ -1,11 +1,13 @@
 """`{% load accounting_tags %}`: document dates, debit/credit columns, and the order page's
-documents block (`{% order_documents order %}`), so the order page needs no accounting code."""
+documents block (`{% order_documents order %}`) and an unpaid order's PromptPay QR
+(`{% order_promptpay order %}`), so the order page needs no accounting code."""
 
 from decimal import Decimal
 
 from django import template
 from django.utils.translation import get_language
 
+from talad import promptpay
 from talad.accounting.books import (
     accounting_settings,
     allowed_document_types,
@@ -13,6 +15,7 @@ from talad.accounting.books import (
 )
 from talad.accounting.forms import IssueForm
 from talad.accounting.models import Document
+from talad.accounting.pdf import unpaid_order_qr
 from talad.accounting.selectors import open_sales_documents
 from talad.orders.models import PaymentMethod, Status
 from talad.shops.permissions import can
@@ -40,6 +43,21 @@ def debit_side(value: Decimal) -> Decimal | str:
 @register.filter
 def credit_side(value: Decimal) -> Decimal | str:
     return -value if value and value < 0 else ""
+
+
+@register.inclusion_tag("accounting/_order_promptpay.html", takes_context=True)
+def order_promptpay(context, order):
+    """An unpaid order's PromptPay QR for its exact total, as an image the seller can save
+    or share into the chat (a PNG data URI: the CSP allows `data:` images)."""
+    request = context["request"]
+    actor = getattr(request, "actor", None)
+    if actor is None or not can(actor.role, "record_payments"):
+        return {"show": False}
+    bill = unpaid_order_qr(order)
+    if bill is None:
+        return {"show": False}
+    image = promptpay.qr_png_data_uri(bill.payload)
+    return {"show": True, "order": order, "bill": bill, "image": image}
 
 
 @register.inclusion_tag("accounting/_order_documents.html", takes_context=True)

@@ -39,5 +39,6 @@ class Command(BaseCommand):
             sys.exit(1)
         self.stdout.write(
             "ok: ledger equals levels; no oversold stock; every order's status, history and reservations agree; "
-            "the journal balances; every document is posted and numbered without gaps; every stored date is readable"
+            "the journal balances; every document is posted and numbered without gaps; "
+            "the inventory account equals the stock value; every stored date is readable"
         )

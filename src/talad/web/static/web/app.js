@@ -2,6 +2,7 @@
 // Pages with more behaviour load their own file from their app's static folder; none has
 // inline script or on…= handlers, because the Content-Security-Policy allows neither.
 document.addEventListener("submit", (event) => {
+  if (event.defaultPrevented) return; // a page's own script refused it (e.g. a question answered "no")
   const form = event.target;
   const question = form.dataset.confirm;
   if (question && !window.confirm(question)) {
