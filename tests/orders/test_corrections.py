@@ -236,3 +236,14 @@ def test_the_buyers_tax_id_added_before_the_document_reaches_the_full_tax_invoic
     document = issue_document(order=order, doc_type="tax_invoice", by=BY)
     assert (document.buyer_tax_id, document.buyer_branch_code) == (BUYER_TAX_ID, "00001")
     assert document.buyer_name == "บริษัท ลูกค้า จำกัด"
+
+
+def test_the_order_history_tells_the_correction_in_the_pages_words(shop, tee):
+    order = make_order(shop, tee, 2)
+    correct(order, shipping_fee="40.00", lines=[{"sku": "TEE-M", "quantity": 3}])
+
+    html = signed_in(shop).get(f"/orders/{order.pk}/").content.decode()
+
+    assert "แก้ไขออเดอร์" in html
+    assert "ค่าส่ง: 40.00" in html and "รายการสินค้า: TEE-M × 3" in html
+    assert "shipping_fee" not in html and "customer_name" not in html

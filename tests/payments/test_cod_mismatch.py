@@ -229,3 +229,12 @@ def test_the_api_settles_rows_and_shows_how(shop, other_shop, parcel, api):
     assert stranger.post(f"{base}/dispute", {"note": "x"}).status_code == 404
     packer = ApiClient(token_for(shop, role="packer"))
     assert packer.post(f"{base}/dispute", {"note": "x"}).status_code == 403
+
+
+def test_a_statement_uploaded_from_an_english_session_keeps_its_row_messages_in_thai(shop, parcel):
+    from django.utils import translation
+
+    with translation.override("en"):
+        statement = statement_paying(shop, "700.00")
+
+    assert the_row(statement).message == "ขนส่งแจ้งยอด 700.00 แต่ยอด COD ของพัสดุคือ 705.00"

@@ -509,3 +509,21 @@ def test_screenshots_of_a_label_and_a_pick_list_for_the_docs(shop):
 
     assert Image.open(label).size == (591, 886)  # 100 × 150 mm at 150 dpi
     assert Image.open(pick_png).size[0] == 827  # A4 at 100 dpi
+
+
+def test_a_label_printed_from_an_english_session_names_the_carrier_in_thai(shop):
+    from django.utils import translation
+
+    shirt = make_variant(shop, "SHIRT", on_hand=5)
+    order = order_for(shop, [(shirt, 1)])
+    transition(order=order, action="confirm_cod", by=SYSTEM)
+    transition(order=order, action="pack", by=SYSTEM)
+    transition(
+        order=order, action="ship", by=SYSTEM, carrier="flash", tracking_number="TH0123456789"
+    )
+
+    with translation.override("en"):
+        text = " ".join(pdf_text(label_pdf(shop, order)).split())
+
+    assert "แฟลช เอ็กซ์เพรส" in text
+    assert "Flash Express" not in text

@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from talad.errors import TaladError
@@ -267,14 +269,17 @@ def _settle(
     order, so two statements settling at once lock their orders in the same order)."""
     shipments = _shipments(shop, {r.tracking_number for r in rows})
     remitted_here: set[int] = set()
-    for row in rows:
-        _classify(row, carrier, shipments, remitted_here)
-        if row.result == R.MATCHED:
-            remitted_here.add(row.order_id)
-    if not apply:
-        return
-    for row in sorted((r for r in rows if r.result == R.MATCHED), key=lambda r: r.order_id):
-        _pay_out(shop, by, row)
+    # Row messages are kept with the statement: in the shop's language (Thai), not in the
+    # language of whoever happened to upload it.
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in rows:
+            _classify(row, carrier, shipments, remitted_here)
+            if row.result == R.MATCHED:
+                remitted_here.add(row.order_id)
+        if not apply:
+            return
+        for row in sorted((r for r in rows if r.result == R.MATCHED), key=lambda r: r.order_id):
+            _pay_out(shop, by, row)
 
 
 def _classify(row, carrier, shipments, remitted_here) -> None:

@@ -196,7 +196,9 @@ def _code128_safe(text: str) -> bool:
 
 
 def labels_for(*, shop: Shop, orders: Sequence[Order]) -> list[Label]:
-    names = {code: carrier.name for code, carrier in carriers_for(shop).items()}
+    # A label is read by a Thai courier and the buyer: carriers by their Thai names, whatever
+    # language the seller's session speaks.
+    names = {code: carrier.name_th for code, carrier in carriers_for(shop).items()}
     return [label_for(order, shop=shop, carrier_names=names) for order in orders]
 
 
