@@ -244,10 +244,13 @@ def _mount_routers() -> None:
     from talad.accounting.api import router as accounting_router
     from talad.catalog.api import router as catalog_router
     from talad.channels.api import router as channels_router
+    from talad.channels.imports.api import router as imports_router
+    from talad.channels.stock_api import router as channel_stock_router
     from talad.integrations.api import router as integrations_router
     from talad.inventory.api import router as inventory_router
     from talad.orders.api import router as orders_router
     from talad.payments.api import router as cod_router
+    from talad.payments.payouts_api import router as payouts_router
     from talad.payments.refunds_api import router as refunds_router
     from talad.shipping.api import carriers_router
     from talad.shipping.api import router as shipments_router
@@ -258,10 +261,13 @@ def _mount_routers() -> None:
         ("/stock", inventory_router),
         ("/orders", orders_router),
         ("/parse-contact", channels_router),
+        ("/channels", channel_stock_router),  # /channels/{channel}/stock.xlsx, stock-buffer
+        ("/imports", imports_router),
         ("/shipments", shipments_router),
         ("/carriers", carriers_router),
         ("/print", print_router),
         ("/cod", cod_router),
+        ("/payouts", payouts_router),
         ("", accounting_router),  # /orders/{id}/documents, /documents, /journal, /reports
         ("", integrations_router),  # /integrations/peak, /outbox, /webhooks
         ("", refunds_router),  # /orders/{id}/refunds

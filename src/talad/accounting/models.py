@@ -328,6 +328,7 @@ class SourceType(models.TextChoices):
     DOCUMENT = "document", _("เอกสาร")
     ORDER_ACTION = "order_action", _("สถานะออเดอร์")  # source_id: the StatusChange
     COD_REMITTANCE = "cod_remittance", _("ขนส่งโอนเงิน COD")
+    MARKETPLACE_PAYOUT = "marketplace_payout", _("แพลตฟอร์มโอนเงินขาย")  # source_id: payout:row
     REVERSAL = "reversal", _("กลับรายการ")
     MANUAL = "manual", _("บันทึกเอง")
     PURCHASE = "purchase", _("รับสินค้าเข้า")  # source_id: the inventory Purchase

@@ -2,7 +2,7 @@
 
 from django.db.models import Sum
 
-from talad.inventory.models import StockLevel, StockMovement
+from talad.inventory.models import BACKORDER_REASON, MovementKind, StockLevel, StockMovement
 
 
 def stock_violations(shop=None) -> list[str]:
@@ -15,6 +15,13 @@ def stock_violations(shop=None) -> list[str]:
         levels = levels.filter(shop=shop)
         movements = movements.filter(shop=shop)
     ledger = {(m["variant_id"], m["warehouse_id"]): m for m in movements}
+    # Levels an explicit backorder reserved past their stock (inventory.services.reserve_stock).
+    backorders = StockMovement.unscoped.filter(
+        kind=MovementKind.RESERVE, reason__startswith=BACKORDER_REASON
+    )
+    if shop is not None:
+        backorders = backorders.filter(shop=shop)
+    backordered = set(backorders.values_list("variant_id", "warehouse_id"))
     problems = []
     for level in levels:
         where = f"{level.shop.slug}: SKU {level.variant.sku} @ {level.warehouse.code}"
@@ -24,7 +31,11 @@ def stock_violations(shop=None) -> list[str]:
             actual = getattr(level, column)
             if expected != actual:
                 problems.append(f"{where}: {column} is {actual} but the ledger sums to {expected}")
-        if level.available < 0 and not level.variant.allow_backorder:
+        if (
+            level.available < 0
+            and not level.variant.allow_backorder
+            and (level.variant_id, level.warehouse_id) not in backordered
+        ):
             problems.append(
                 f"{where}: available is {level.available} (on_hand {level.on_hand}, "
                 f"reserved {level.reserved}) and backorder is off"

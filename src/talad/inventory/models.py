@@ -64,6 +64,12 @@ class MovementKind(models.TextChoices):
     DAMAGE = "damage", _("รับคืน (ชำรุด)")
 
 
+# The reason on a `reserve` movement taken past what was available on the seller's explicit
+# "import anyway as backorder", followed by the number of units missing (kept in Thai in
+# the ledger, like a count's reason). `talad doctor` accepts the oversold level it explains.
+BACKORDER_REASON = "ค้างส่ง (backorder) ขาด"
+
+
 class Supplier(ShopOwned):
     """Who the shop buys from; named on a receipt so its payable has a name."""
 

@@ -27,6 +27,7 @@ from talad.errors import TaladError
 from talad.inventory.effects import StockAdjusted, StockReceived
 from talad.inventory.errors import InsufficientStock, StockRuleBroken
 from talad.inventory.models import (
+    BACKORDER_REASON,
     MovementKind,
     PaidBy,
     Purchase,
@@ -267,9 +268,15 @@ def reserve_stock(
     reference: str,
     by: Actor,
     warehouse: Warehouse | None = None,
+    backorder: bool = False,
 ) -> None:
     """Hold stock for an order. All lines or none: a shortage raises InsufficientStock naming
-    every short SKU, and the transaction is rolled back."""
+    every short SKU, and the transaction is rolled back.
+
+    `backorder=True` is the seller's explicit "take the order anyway" (a marketplace import):
+    a short line is reserved past what is available, and its ledger row says so and by how
+    many units (BACKORDER_REASON), so `talad doctor` and the stock page can tell a backorder
+    from an oversell. Shipping still needs the units on the shelf."""
     warehouse = warehouse or default_warehouse(shop)
     needs = _expand(shop, lines)
     level_ids = _level_ids(shop, warehouse, [n.variant.pk for n in needs])
@@ -280,16 +287,36 @@ def reserve_stock(
             rows = rows.filter(on_hand__gte=F("reserved") + need.quantity)
         if rows.update(reserved=F("reserved") + need.quantity) != 1:
             short.append(need)
-    if short:
+    if short and not backorder:
         raise InsufficientStock(_shortage_report(shop, level_ids, short))
+    shortfalls = {}
+    if short:
+        shortfalls = {s["sku"]: s for s in _shortage_report(shop, level_ids, short)}
+        for need in short:  # in the same ascending id order as above
+            StockLevel.objects.for_shop(shop).filter(pk=level_ids[need.variant.pk]).update(
+                reserved=F("reserved") + need.quantity
+            )
+    plain = [n for n in needs if n.variant.sku not in shortfalls]
     _write_ledger(
         shop,
         warehouse,
         by,
         MovementKind.RESERVE,
-        [(n.variant, 0, n.quantity, 0) for n in needs],
+        [(n.variant, 0, n.quantity, 0) for n in plain],
         reference=reference,
     )
+    for need in needs:
+        if need.variant.sku in shortfalls:
+            missing = need.quantity - shortfalls[need.variant.sku]["available"]
+            _write_ledger(
+                shop,
+                warehouse,
+                by,
+                MovementKind.RESERVE,
+                [(need.variant, 0, need.quantity, 0)],
+                reason=f"{BACKORDER_REASON} {missing}",
+                reference=reference,
+            )
 
 
 @transaction.atomic

@@ -46,11 +46,21 @@ from talad.shops.services import record_audit
 # --- Intake ------------------------------------------------------------------------------
 
 
-def create_order(*, shop: Shop, by: Actor, order: NewOrder) -> tuple[Order, bool]:
+def create_order(
+    *,
+    shop: Shop,
+    by: Actor,
+    order: NewOrder,
+    awaiting_payment: bool = False,
+    backorder: bool = False,
+) -> tuple[Order, bool]:
     """Open an order and reserve its stock. Returns (order, created).
 
     A repeated (channel, external_id) returns the order that already has it, unchanged.
-    A marketplace order arrives paid by the platform: it goes straight on to `to_pack`."""
+    A marketplace order arrives paid by the platform: it goes straight on to `to_pack`,
+    unless `awaiting_payment` (an imported marketplace order its buyer has not paid yet
+    stays `pending`). `backorder` is the seller's explicit "take it even if stock is short"
+    (inventory.services.reserve_stock); without it a shortage refuses the order."""
     require(by, "manage_orders")
     new = order
     external_id = new.external_id.strip()
@@ -58,7 +68,14 @@ def create_order(*, shop: Shop, by: Actor, order: NewOrder) -> tuple[Order, bool
         return existing, False
     try:
         with transaction.atomic():
-            opened = _open_order(shop=shop, by=by, new=new, external_id=external_id)
+            opened = _open_order(
+                shop=shop,
+                by=by,
+                new=new,
+                external_id=external_id,
+                awaiting_payment=awaiting_payment,
+                backorder=backorder,
+            )
     except IntegrityError:
         # Lost a race for the same external id: the winner's order is the answer.
         if external_id and (existing := _by_external_id(shop, new.channel, external_id)):
@@ -67,7 +84,15 @@ def create_order(*, shop: Shop, by: Actor, order: NewOrder) -> tuple[Order, bool
     return opened, True
 
 
-def _open_order(*, shop: Shop, by: Actor, new: NewOrder, external_id: str) -> Order:
+def _open_order(
+    *,
+    shop: Shop,
+    by: Actor,
+    new: NewOrder,
+    external_id: str,
+    awaiting_payment: bool = False,
+    backorder: bool = False,
+) -> Order:
     contact = contact_of(new.customer, cod=new.payment_method == PaymentMethod.COD)
     priced, totals = quote_order(
         shop=shop, lines=new.lines, shipping_fee=new.shipping_fee, discount=new.discount
@@ -115,12 +140,16 @@ def _open_order(*, shop: Shop, by: Actor, new: NewOrder, external_id: str) -> Or
         reference=f"order:{order.number}",
         by=by,
         warehouse=warehouse,
+        backorder=backorder,
     )
     change = _record_change(order, from_status="", action="create", by=by, at=now)
     order_action_applied.send(
         sender=Order, order=order, action="create", effects=Created(), by=by, change=change
     )
-    if new.channel in MARKETPLACES or new.payment_method == PaymentMethod.MARKETPLACE:
+    paid_by_platform = (
+        new.channel in MARKETPLACES or new.payment_method == PaymentMethod.MARKETPLACE
+    )
+    if paid_by_platform and not awaiting_payment:
         order = transition(
             order=order,
             action="pay",

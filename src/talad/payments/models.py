@@ -163,3 +163,99 @@ class CodStatementRow(ShopOwned):
 
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.result}"
+
+
+# --- Marketplace payouts (payments/payouts.py; docs/design/money.md#marketplace-payouts) ----
+
+
+class PayoutColumnMapping(ShopOwned):
+    """The shop's own header names for a marketplace's income report, used before the
+    built-in aliases (payments.payout_columns): the platforms change their reports."""
+
+    channel = models.CharField(max_length=20)
+    columns = models.JSONField(default=dict)  # {"external_id": "Order ID", "net_paid": …}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(ShopOwned.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "channel"], name="one_payout_mapping_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.channel
+
+
+class MarketplacePayout(ShopOwned):
+    """One uploaded income/settlement report. The same file with the same columns is one
+    payout: a second upload re-checks its unsettled rows instead of making another."""
+
+    channel = models.CharField(_("ช่องทางการขาย"), max_length=20)
+    file_name = models.CharField(max_length=255, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=80, blank=True)
+
+    class Meta(ShopOwned.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "fingerprint"], name="payout_once_per_file")
+        ]
+        indexes = [models.Index(fields=["shop", "-id"], name="payouts_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.pk}"
+
+
+class PayoutResult(models.TextChoices):
+    SETTLED = "settled", _("ตรงกัน: รับเงินแล้ว")
+    AMOUNT_MISMATCH = "amount_mismatch", _("ยอดเงินไม่ตรง")
+    UNKNOWN_ORDER = "unknown_order", _("ไม่พบออเดอร์")
+    ALREADY_SETTLED = "already_settled", _("รับเงินแล้วก่อนหน้านี้")
+
+
+class PayoutRow(ShopOwned):
+    """One order's line of the report, as the platform wrote it, and what Talad made of it;
+    `column` names the file's column a mismatch is in."""
+
+    payout = models.ForeignKey(MarketplacePayout, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    external_id = models.CharField(max_length=100, blank=True)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order_amount = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    commission = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    transaction_fee = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    service_fee = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    shipping_subsidy = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    # The input VAT inside the fees: the report's own column, else worked out from them.
+    vat_on_fees = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    net_paid = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    # What the platform owed for the order (its AR_MARKETPLACE balance), when it was found.
+    expected_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    payout_date = models.DateField(null=True, blank=True)
+    result = models.CharField(max_length=20, choices=PayoutResult.choices)
+    column = models.CharField(max_length=100, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+
+    class Meta(ShopOwned.Meta):
+        constraints = [
+            # The database itself refuses settling one order's payout twice.
+            models.UniqueConstraint(
+                fields=["shop", "order"],
+                condition=models.Q(result="settled"),
+                name="payout_settled_once_per_order",
+            )
+        ]
+        indexes = [models.Index(fields=["payout", "row_number"], name="payout_rows_in_order")]
+
+    @property
+    def fees(self) -> Decimal:
+        return self.commission + self.transaction_fee + self.service_fee
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.result}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from talad.payments import refund_views, views
+from talad.payments import payout_views, refund_views, views
 
 app_name = "payments"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
         views.settle_row,
         name="cod_settle_row",
     ),
+    path("payouts/", payout_views.payouts_page, name="payouts"),
+    path("payouts/<int:pk>/", payout_views.payout, name="payout"),
     path("slips/<int:pk>/", views.slip, name="slip"),
     path("orders/<int:pk>/refund/", refund_views.refund, name="refund"),
 ]

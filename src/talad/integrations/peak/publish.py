@@ -34,11 +34,14 @@ def queue_document(document: Document) -> None:
 
 
 def queue_journal_entry(entry: JournalEntry) -> None:
-    """COD remittances (the carrier's fee and the VAT on it) go to PEAK as daily journals."""
-    if entry.source_type != SourceType.COD_REMITTANCE:
+    """COD remittances (the carrier's fee and the VAT on it) and marketplace payouts (the
+    platform's fees, their VAT, the shipping subsidy) go to PEAK as daily journals."""
+    if entry.source_type not in (SourceType.COD_REMITTANCE, SourceType.MARKETPLACE_PAYOUT):
         return
     connection = connection_for(entry.shop_id)
-    if connection is None or not connection.send_cod_remittances:
+    if connection is None:
+        return
+    if entry.source_type == SourceType.COD_REMITTANCE and not connection.send_cod_remittances:
         return
     message = publish(
         shop=entry.shop_id,
