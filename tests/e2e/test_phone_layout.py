@@ -74,6 +74,18 @@ def samples(server, browser, owner_session):
                 "carrier": "flash",
             },
         ).json()
+        payout = context.request.post(
+            "/api/v1/payouts",
+            headers={"Authorization": f"Bearer {server.token}"},
+            multipart={
+                "file": {
+                    "name": "shopee-income.csv",
+                    "mimeType": "text/csv",
+                    "buffer": b"order_id,order_amount,net_paid\nE2E-NONE-1,100.00,95.00\n",
+                },
+                "channel": "shopee",
+            },
+        ).json()
     finally:
         context.close()
     status, webhook = server.api(
@@ -94,6 +106,10 @@ def samples(server, browser, owner_session):
         "accounting:credit_note": {"pk": document},
         "payments:cod_statement": {"pk": statement["id"]},
         "integrations:webhook": {"pk": webhook["id"]},
+        "payments:payout": {"pk": payout["id"]},
+        "channel_stock:xlsx": {"channel": "shopee"},
+        "channel_stock:csv": {"channel": "shopee"},
+        "channel_stock:set_buffer": {"channel": "shopee"},
     }
 
 
