@@ -25,6 +25,7 @@ TALAD_ADMIN                 "1" turns on the Django admin at /admin/ (superusers
 import ipaddress
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,9 +47,17 @@ def _secret_key() -> str:
         return key
     path = TALAD_HOME / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under another name, then linked into place: two processes starting on
+        # a fresh home at once both end up reading the one key that won, never a half file.
+        fd, draft = tempfile.mkstemp(dir=TALAD_HOME, prefix=".secret_key.")
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 
