@@ -20,6 +20,7 @@ from talad.inventory.selectors import available_to_sell
 from talad.money import parse_amount
 from talad.orders.contacts import normalise_phone
 from talad.orders.customers import known_customer
+from talad.orders.forms import posted_lines
 from talad.orders.inputs import NewLines, NewOrder, read
 from talad.orders.services import create_order, quote_order
 from talad.shops.decorators import shop_page
@@ -28,7 +29,7 @@ from talad.shops.decorators import shop_page
 @shop_page("manage_orders")
 def new_order(request):
     form = NewOrderForm(request.POST or None)
-    lines = _posted_lines(request.POST) if request.method == "POST" else []
+    lines = posted_lines(request.POST) if request.method == "POST" else []
     line_error = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,18 +79,6 @@ def _create(request, data: dict, lines: list[dict]) -> tuple[str, str]:
     order, _created = create_order(shop=request.shop, by=request.actor, order=new)
     notice = _("ออเดอร์นี้บันทึกแล้ว: %(n)s (ไม่ได้สร้างซ้ำ)") % {"n": order.number}
     return reverse("orders:detail", args=[order.pk]), notice
-
-
-def _posted_lines(post) -> list[dict]:
-    lines = []
-    for sku, qty, price in zip(
-        post.getlist("line_sku"), post.getlist("line_qty"), post.getlist("line_price"), strict=False
-    ):
-        if not sku:
-            continue
-        quantity = int(qty) if qty.strip().isdigit() else qty
-        lines.append({"sku": sku, "quantity": quantity, "unit_price": price.strip() or None})
-    return lines
 
 
 def _line_rows(shop, lines: list[dict]) -> list[dict]:
@@ -195,5 +184,5 @@ def totals(request):
     return render(
         request,
         "channels/new_order.html#totals",
-        _totals(request.shop, _posted_lines(request.POST), form),
+        _totals(request.shop, posted_lines(request.POST), form),
     )

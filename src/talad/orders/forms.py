@@ -173,16 +173,16 @@ class CorrectOrderForm(OnceForm):
 
 
 def posted_lines(post) -> list[dict]:
-    """The line rows of a posted order form; a quantity that is not a number stays text so the
-    domain names it (`lines[1].quantity`)."""
+    """The line rows of a posted order form (the new-order page and the correction page); a
+    row without a SKU is a blank row; a quantity that is not a number stays text so the domain
+    names it (`lines[1].quantity`)."""
     lines = []
     for sku, qty, price in zip(
         post.getlist("line_sku"), post.getlist("line_qty"), post.getlist("line_price"), strict=False
     ):
-        sku, qty = sku.strip(), qty.strip()
         if not sku:
             continue
-        quantity = int(qty) if qty.isdigit() else qty
+        quantity = int(qty) if qty.strip().isdigit() else qty
         lines.append({"sku": sku, "quantity": quantity, "unit_price": price.strip() or None})
     return lines
 
